@@ -1,0 +1,26 @@
+"""Top-level URL configuration."""
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.feeds import LatestArticlesFeed
+from articles.sitemaps import ArticleSitemap
+
+urlpatterns = [
+    path("", include("articles.urls")),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+ENV = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+
+
+def _settings_import(**extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import advocacy.settings as s; print(s.SECRET_KEY)"],
+        env={**ENV, **extra},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_off_refuses_the_development_secret_key():
+    result = _settings_import(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_on_falls_back_to_a_development_key():
+    result = _settings_import(DEBUG="true")
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith("django-insecure-")
+
+
+def test_environment_secret_key_wins():
+    result = _settings_import(DEBUG="false", SECRET_KEY="from-the-environment")
+    assert result.stdout.strip() == "from-the-environment"
+
+
+def test_whitenoise_sits_right_after_security_middleware():
+    assert settings.MIDDLEWARE[:2] == [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]

@@ -1,0 +1,22 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feed_lists_published_articles_only(client):
+    article = ArticleFactory(title="In the feed")
+    ArticleFactory(draft=True, title="Not in the feed")
+    ArticleFactory(future=True, title="Not yet")
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["In the feed"]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link == f"http://testserver{article.get_absolute_url()}"

@@ -1,0 +1,88 @@
+import pytest
+from django.test import override_settings
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_articles_with_link_date_and_summary(client):
+    article = ArticleFactory(title="Visible title", summary="A short summary.")
+    ArticleFactory(draft=True, title="Secret draft")
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{article.get_absolute_url()}"' in html
+    assert "Visible title" in html
+    assert "A short summary." in html
+    assert article.published_at.strftime("%B") in html
+    assert "Secret draft" not in html
+
+
+@override_settings(ARTICLES_PER_PAGE=2)
+def test_home_is_paginated(client):
+    ArticleFactory.create_batch(3)
+    first = client.get("/")
+    second = client.get("/?page=2")
+    assert len(first.context["articles"]) == 2
+    assert len(second.context["articles"]) == 1
+    assert 'rel="next"' in first.content.decode()
+    assert client.get("/?page=9").status_code == 404
+
+
+def test_article_page_has_h1_article_meta_and_og_tags(client):
+    article = ArticleFactory(title="A <b>title</b>", summary="Summary text", body="Body text.")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="article-title">A &lt;b&gt;title&lt;/b&gt;</h1>' in html
+    assert '<article class="article">' in html
+    assert "<p>Body text.</p>" in html
+    assert "<title>A &lt;b&gt;title&lt;/b&gt; · " in html
+    assert '<meta name="description" content="Summary text">' in html
+    canonical = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f'<meta property="og:url" content="{canonical}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert 'type="application/atom+xml"' in html
+
+
+@pytest.mark.parametrize("trait", ["draft", "future"])
+def test_unpublished_article_is_404_to_the_public(client, trait):
+    article = ArticleFactory(**{trait: True})
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("trait", ["draft", "future"])
+def test_staff_can_preview_unpublished_articles(staff_client, trait):
+    article = ArticleFactory(**{trait: True})
+    response = staff_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this article is not public" in response.content.decode()
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_404_page_uses_the_site_template(client):
+    response = client.get("/articles/does-not-exist/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_static_files_come_from_our_origin(client):
+    html = client.get("/").content.decode()
+    assert "/static/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
