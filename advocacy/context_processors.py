@@ -8,4 +8,5 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_DESCRIPTION": settings.SITE_DESCRIPTION,
+        "STRIPE_TEST_MODE": not settings.STRIPE_LIVE_MODE,
     }

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "articles",
     "donations",
 ]
@@ -76,7 +77,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "advocacy.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, so that concurrent writers
+    # (e.g. duplicated webhook deliveries) queue instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -131,6 +137,7 @@ SITE_DESCRIPTION = env.str(
     "SITE_DESCRIPTION", default="Articles on immigration enforcement policy."
 )
 SEEDS_DIR = env.path("SEEDS_DIR", default=BASE_DIR / "seeds")
+SEED_CAMPAIGN_NAME = env.str("SEED_CAMPAIGN_NAME", default="General Fund")
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 
 LOGGING = {
@@ -155,3 +162,31 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# --- Donations and Stripe -------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Points the SDK at a local Stripe-compatible server (the payments sandbox).
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
+STRIPE_DASHBOARD_URL = env.str("STRIPE_DASHBOARD_URL", default="https://dashboard.stripe.com/test")
+STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+if STRIPE_LIVE_MODE and not STRIPE_ALLOW_LIVE:
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY is a live key; this site runs in test mode. "
+        "Set STRIPE_ALLOW_LIVE=true only if you really mean to take real money."
+    )
+DONATION_MIN_CENTS = env.int("DONATION_MIN_CENTS", default=100)
+DONATION_MAX_CENTS = env.int("DONATION_MAX_CENTS", default=1_000_000)
+# django-ratelimit rate for starting a checkout, per client IP (card-testing defence).
+DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")
+# A locmem cache is per process; fine for one process, use CACHE_URL=redis://… for several.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Checkout redirects leave our origin after a form POST: allow Stripe Checkout
+# (and the local sandbox's checkout page) as form targets.
+_checkout_origins = ["https://checkout.stripe.com"]
+if STRIPE_API_BASE:
+    _checkout_origins.append(STRIPE_API_BASE.rstrip("/"))
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, *_checkout_origins]

@@ -10,6 +10,7 @@ from articles.sitemaps import ArticleSitemap
 
 urlpatterns = [
     path("", include("articles.urls")),
+    path("", include("donations.urls")),
     path("feed/", LatestArticlesFeed(), name="feed"),
     path(
         "sitemap.xml",

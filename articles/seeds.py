@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article
+from donations.models import Campaign
 
 WIDGET_MARKER = re.compile(r"^You are donating to\s*:", re.MULTILINE)
 PUBLISHED_LINE = re.compile(
@@ -48,6 +50,7 @@ class SeedPost:
     published_at: datetime
     paragraphs: list[str]
     headings: frozenset[int]
+    has_donation_box: bool = False
 
     @property
     def slug(self) -> str:
@@ -111,7 +114,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def parse_seed(text: str, source: str) -> SeedPost:
     """Parse one seed file's text; raise SeedError naming `source` if malformed."""
-    text = WIDGET_MARKER.split(text, maxsplit=1)[0]
+    text, *widget = WIDGET_MARKER.split(text, maxsplit=1)
     title, _, rest = text.partition("\n")
     title = _strip(title)
     if not title.strip():
@@ -126,7 +129,7 @@ def parse_seed(text: str, source: str) -> SeedPost:
     headings = frozenset(i for i, p in enumerate(paragraphs) if _is_heading(p))
     if len(headings) == len(paragraphs):
         raise SeedError(f"{source}: the post has no text after its date")
-    return SeedPost(source, title, published_at, paragraphs, headings)
+    return SeedPost(source, title, published_at, paragraphs, headings, bool(widget))
 
 
 def read_seed(path: Path) -> SeedPost:
@@ -135,6 +138,14 @@ def read_seed(path: Path) -> SeedPost:
     except UnicodeDecodeError as error:
         raise SeedError(f"{path.name}: not UTF-8 text ({error.reason})") from None
     return parse_seed(text, path.name)
+
+
+def default_campaign() -> Campaign:
+    """The campaign a seeded donation box collects for (renamed freely in the admin)."""
+    campaign, _ = Campaign.objects.get_or_create(
+        slug=slugify(settings.SEED_CAMPAIGN_NAME), defaults={"name": settings.SEED_CAMPAIGN_NAME}
+    )
+    return campaign
 
 
 @transaction.atomic
@@ -152,5 +163,7 @@ def import_seed(post: SeedPost) -> tuple[Article, bool]:
     article.body = post.to_markdown()
     article.status = Article.Status.PUBLISHED
     article.published_at = post.published_at
+    if post.has_donation_box and article.campaign is None:
+        article.campaign = default_campaign()
     article.save()
     return article, created

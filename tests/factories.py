@@ -5,8 +5,10 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Article
+from donations.models import Campaign, Donation, Frequency, Payment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,3 +43,49 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         future = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
         )
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ["slug"]
+
+    name = "Defend 287(g)"
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = "Help us keep the 287(g) program alive."
+
+
+class CampaignArticleFactory(ArticleFactory):
+    """A published article with a donation box."""
+
+    title = "The ongoing assault on 287(g)"
+    slug = factory.Sequence(lambda n: f"the-ongoing-assault-{n}")
+    campaign = factory.SubFactory(CampaignFactory)
+
+
+class DonationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Faker("email")
+    amount_cents = 2000
+    frequency = Frequency.ONE_TIME
+    payment_count = 1
+    stripe_checkout_session_id = factory.Sequence(lambda n: f"cs_test_{n}")
+
+    class Params:
+        monthly = factory.Trait(frequency=Frequency.MONTHLY, payment_count=3)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    donation = factory.SubFactory(DonationFactory)
+    amount_cents = factory.SelfAttribute("donation.amount_cents")
+    status = Payment.Status.PAID
+    stripe_invoice_id = factory.Sequence(lambda n: f"in_test_factory_{n}")
+    paid_at = factory.LazyFunction(timezone.now)

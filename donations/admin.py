@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+
+from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
+
+# Where each kind of Stripe id lives in the Stripe (test) dashboard.
+DASHBOARD_PATHS = {
+    "stripe_customer_id": "customers",
+    "stripe_payment_intent_id": "payments",
+    "stripe_subscription_id": "subscriptions",
+    "stripe_schedule_id": "subscription_schedules",
+    "stripe_invoice_id": "invoices",
+}
+
+
+def stripe_links(obj: Donation | Payment) -> str:
+    rows = [
+        (field.replace("stripe_", "").replace("_id", ""), DASHBOARD_PATHS[field], value)
+        for field in DASHBOARD_PATHS
+        if (value := getattr(obj, field, ""))
+    ]
+    if not rows:
+        return "–"
+    base = settings.STRIPE_DASHBOARD_URL
+    return format_html_join(
+        "",
+        '<div>{}: <a href="{}/{}/{}" rel="noopener" target="_blank">{}</a></div>',
+        ((label, base, path, value, value) for label, path, value in rows),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by Stripe's webhooks: staff look, they do not edit."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "goal", "raised", "donation_count"]
+    list_filter = ["active"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
+        counted = Q(donations__payments__status__in=Payment.COUNTED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paid=Sum("donations__payments__amount_cents", filter=counted),
+                refunded=Sum("donations__payments__amount_refunded_cents", filter=counted),
+                donation_total=Count("donations", distinct=True),
+            )
+        )
+
+    @admin.display(description="Goal")
+    def goal(self, obj: Campaign) -> str:
+        return format_cents(obj.goal_cents) if obj.goal_cents else "–"
+
+    @admin.display(description="Raised", ordering="paid")
+    def raised(self, obj: Any) -> str:
+        return format_cents((obj.paid or 0) - (obj.refunded or 0))
+
+    @admin.display(description="Donations", ordering="donation_total")
+    def donation_count(self, obj: Any) -> int:
+        return int(obj.donation_total)
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["amount", "status", "paid_at", "links", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Amount")
+    def amount(self, obj: Payment) -> str:
+        return format_cents(obj.amount_cents)
+
+    @admin.display(description="Stripe")
+    def links(self, obj: Payment) -> str:
+        return stripe_links(obj)
+
+
+@admin.register(Donation)
+class DonationAdmin(admin.ModelAdmin):
+    list_display = [
+        "donor", "email", "amount", "frequency", "payments_made", "status", "campaign",
+        "created_at",
+    ]  # fmt: skip
+    list_filter = ["status", "frequency", "campaign", "created_at"]
+    search_fields = [
+        "first_name", "last_name", "email", "stripe_checkout_session_id", "stripe_customer_id",
+        "stripe_payment_intent_id", "stripe_subscription_id",
+    ]  # fmt: skip
+    date_hierarchy = "created_at"
+    list_select_related = ["campaign"]
+    inlines = [PaymentInline]
+    readonly_fields = [
+        "public_id", "campaign", "article", "amount", "currency", "frequency", "payment_count",
+        "status", "error", "stripe_checkout_session_id", "links", "created_at", "updated_at",
+    ]  # fmt: skip
+    fieldsets = [
+        ("Donor", {"fields": ["first_name", "last_name", "email", "note"]}),
+        ("Donation", {"fields": ["campaign", "article", "amount", "currency", "frequency",
+                                 "payment_count", "status", "error"]}),
+        ("Stripe", {"fields": ["stripe_checkout_session_id", "links"]}),
+        ("History", {"fields": ["public_id", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Donation]:
+        counted = Q(payments__status__in=Payment.COUNTED)
+        return super().get_queryset(request).annotate(paid_count=Count("payments", filter=counted))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Donor", ordering="last_name")
+    def donor(self, obj: Donation) -> str:
+        return obj.donor_name
+
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount(self, obj: Donation) -> str:
+        return obj.amount_display
+
+    @admin.display(description="Payments made", ordering="paid_count")
+    def payments_made(self, obj: Any) -> str:
+        return f"{obj.paid_count} of {obj.payment_count}"
+
+    @admin.display(description="Stripe ids")
+    def links(self, obj: Donation) -> str:
+        return stripe_links(obj)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "donation", "status", "paid_at", "stripe_invoice_id"]
+    list_filter = ["status", "paid_at"]
+    search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "donation__email"]
+    list_select_related = ["donation"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["stripe_id", "type", "status", "attempts", "received_at", "short_error"]
+    list_filter = ["status", "type"]
+    search_fields = ["stripe_id", "type"]
+    date_hierarchy = "received_at"
+
+    @admin.display(description="Error")
+    def short_error(self, obj: WebhookEvent) -> str:
+        return obj.error[:120]

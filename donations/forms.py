@@ -1,0 +1,160 @@
+"""The donation box under an article, worded as the original page's widget."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crispy_forms.bootstrap import PrependedAppendedText
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Campaign, Frequency, format_cents
+
+MIN_COUNT = 2
+MAX_COUNT = 12
+MAX_YEARLY_COUNT = 5
+
+
+class DollarField(forms.DecimalField):
+    """A US-dollar amount typed by a person: "$1,250.50" is fine."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace("$", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class DonationForm(forms.Form):
+    amount = forms.ChoiceField(
+        label=_("How much would you like to donate?"), widget=forms.RadioSelect, required=False
+    )
+    other_amount = DollarField(
+        label=_("Other amount (USD)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    frequency = forms.ChoiceField(
+        label=_("Would you like to make regular donations?"),
+        choices=Frequency.choices,
+        initial=Frequency.ONE_TIME,
+    )
+    payment_count = forms.IntegerField(
+        label=_("How many times would you like this to recur? (including this payment)"),
+        required=False,
+        min_value=MIN_COUNT,
+        max_value=MAX_COUNT,
+        widget=forms.NumberInput(attrs={"min": MIN_COUNT, "max": MAX_COUNT, "step": 1}),
+        help_text=_("2 to 12 payments; 2 to 5 for yearly donations."),
+    )
+    first_name = forms.CharField(label=_("Name"), max_length=100)
+    last_name = forms.CharField(label=_("Last Name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    note = forms.CharField(
+        label=_("Additional Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["amount"].choices = [
+            (str(cents), format_cents(cents)) for cents in campaign.preset_amounts
+        ]
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Field("amount", template="donations/amount_buttons.html"),
+            Field("other_amount", wrapper_class="other-amount"),
+            PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
+            Div(Field("payment_count"), css_class="payment-count"),
+            Div(
+                Div(Field("first_name", autocomplete="given-name"), css_class="col-sm-6"),
+                Div(Field("last_name", autocomplete="family-name"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("email", autocomplete="email"),
+            Field("note"),
+            Field("token"),
+            Submit("donate", _("Donate"), css_class="btn-lg w-100"),
+        )
+        return helper
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Tie each error message to its input for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = [f"{self[name].auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{self[name].auto_id}_helptext")
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def clean_other_amount(self) -> int | None:
+        value: Decimal | None = self.cleaned_data.get("other_amount")
+        if value is None:
+            return None
+        try:
+            cents = int((value * 100).to_integral_exact())
+        except InvalidOperation:
+            raise forms.ValidationError(_("Enter an amount in dollars and cents.")) from None
+        return cents
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        cents = self._amount_cents(data)
+        if cents is not None:
+            data["amount_cents"] = cents
+        self._check_count(data)
+        return data
+
+    def _amount_cents(self, data: dict[str, Any]) -> int | None:
+        if "other_amount" in self.errors:
+            return None
+        other = data.get("other_amount")
+        chosen = data.get("amount")
+        if other is None and not chosen:
+            self.add_error("amount", _("Choose an amount or enter another amount."))
+            return None
+        cents = other if other is not None else int(chosen)
+        field = "other_amount" if other is not None else "amount"
+        low, high = settings.DONATION_MIN_CENTS, settings.DONATION_MAX_CENTS
+        if not low <= cents <= high:
+            self.add_error(
+                field,
+                _("Donations must be between %(low)s and %(high)s.")
+                % {"low": format_cents(low), "high": format_cents(high)},
+            )
+            return None
+        return cents
+
+    def _check_count(self, data: dict[str, Any]) -> None:
+        frequency = data.get("frequency")
+        if frequency is None or "payment_count" in self.errors:
+            return
+        if frequency == Frequency.ONE_TIME:
+            data["payment_count"] = 1
+            return
+        count = data.get("payment_count")
+        if count is None:
+            self.add_error("payment_count", _("Choose how many payments to make, from 2 to 12."))
+        elif frequency == Frequency.YEARLY and count > MAX_YEARLY_COUNT:
+            self.add_error(
+                "payment_count",
+                _("Yearly donations can recur at most %(max)s times.") % {"max": MAX_YEARLY_COUNT},
+            )

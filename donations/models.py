@@ -1,0 +1,182 @@
+"""Campaigns, donations, the payments Stripe confirmed, and the webhook event log.
+
+Money is integer cents; times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+
+def default_preset_amounts() -> list[int]:
+    return [1000, 2000, 3000]
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    preset_amounts = models.JSONField(
+        _("preset amounts (cents)"),
+        default=default_preset_amounts,
+        help_text=_("Amounts offered as buttons, in cents: [1000, 2000, 3000] is $10 / $20 / $30."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="usd")
+    goal_cents = models.PositiveIntegerField(_("goal (cents)"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def raised_cents(self) -> int:
+        paid = Payment.objects.filter(donation__campaign=self, status=Payment.Status.PAID)
+        totals = paid.aggregate(amount=Sum("amount_cents"), refunded=Sum("amount_refunded_cents"))
+        return (totals["amount"] or 0) - (totals["refunded"] or 0)
+
+
+class Frequency(models.TextChoices):
+    ONE_TIME = "one_time", _("one time")
+    WEEKLY = "week", _("weekly")
+    MONTHLY = "month", _("monthly")
+    YEARLY = "year", _("yearly")
+
+
+class Donation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        ACTIVE = "active", _("Active (recurring)")
+        PAST_DUE = "past_due", _("Past due")
+        COMPLETED = "completed", _("Completed (all payments made)")
+        CANCELED = "canceled", _("Canceled")
+        EXPIRED = "expired", _("Checkout abandoned")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
+    article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_name = models.CharField(_("name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"))
+    note = models.TextField(_("additional note"), max_length=1000, blank=True)
+    amount_cents = models.PositiveIntegerField(
+        _("amount (cents)"), validators=[MinValueValidator(1)]
+    )
+    currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    payment_count = models.PositiveSmallIntegerField(
+        _("payments in total"), default=1, help_text=_("1 for a one-time donation.")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_schedule_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.donor_name} – {self.amount_display} {self.get_frequency_display()}"
+
+    @property
+    def donor_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.frequency != Frequency.ONE_TIME
+
+    @property
+    def amount_display(self) -> str:
+        return format_cents(self.amount_cents)
+
+    def paid_payment_count(self) -> int:
+        return self.payments.filter(status__in=Payment.COUNTED).count()
+
+
+class Payment(models.Model):
+    """One payment Stripe confirmed: a one-time checkout or one paid invoice."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    COUNTED = (Status.PAID, Status.REFUNDED)
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="payments")
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    amount_cents = models.PositiveIntegerField()
+    amount_refunded_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error = models.TextField(blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_invoice_id"],
+                condition=~Q(stripe_invoice_id=""),
+                name="unique_invoice",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent_id"],
+                condition=~Q(stripe_payment_intent_id=""),
+                name="unique_payment_intent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
+
+
+class WebhookEvent(models.Model):
+    """Every Stripe event received, stored once by its id."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored (type not handled)")
+        FAILED = "failed", _("Failed (Stripe will retry)")
+
+    stripe_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    livemode = models.BooleanField(default=False)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_id}"
+
+
+def format_cents(cents: int) -> str:
+    dollars, rest = divmod(cents, 100)
+    return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"

@@ -1,0 +1,178 @@
+"""Starting a donation: save it, then open a Stripe Checkout Session for it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from stripe.params.checkout import SessionCreateParams
+
+from articles.models import Article
+from donations.models import Campaign, Donation, Frequency
+from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+
+logger = logging.getLogger(__name__)
+RESUME_SALT = "donations.resume"
+RESUME_MAX_AGE = 7 * 24 * 3600
+DETAIL_FIELDS = (
+    "amount_cents",
+    "frequency",
+    "payment_count",
+    "first_name",
+    "last_name",
+    "email",
+    "note",
+)
+
+
+class DonationError(Exception):
+    """A donation could not be started; the message is safe to show the visitor."""
+
+
+def start_donation(
+    *,
+    campaign: Campaign,
+    article: Article | None,
+    token: uuid.UUID | None,
+    details: dict[str, Any],
+    base_url: str,
+) -> Donation:
+    """Save a pending donation and open its Checkout Session.
+
+    `details` holds DETAIL_FIELDS as the form cleaned them. A repeated submission
+    of the same form (same token, same details) reuses the first donation and its
+    session instead of opening a second one.
+    """
+    donation = _donation_for(campaign=campaign, article=article, token=token, details=details)
+    if donation.checkout_url:
+        return donation
+    try:
+        session = get_gateway().create_checkout_session(
+            checkout_session_params(donation, base_url=base_url),
+            idempotency_key=f"checkout-session-{donation.public_id}",
+        )
+    except (StripeError, PaymentsNotConfigured) as error:
+        logger.warning("Checkout for donation %s failed: %s", donation.pk, error)
+        donation.status = Donation.Status.FAILED
+        donation.error = f"{type(error).__name__}: {error}"
+        donation.save(update_fields=["status", "error", "updated_at"])
+        raise DonationError(
+            _("We could not reach our payment provider. Nothing was charged; please try again.")
+        ) from error
+    donation.stripe_checkout_session_id = session.id
+    donation.checkout_url = session.url or ""
+    donation.save(update_fields=["stripe_checkout_session_id", "checkout_url", "updated_at"])
+    return donation
+
+
+def _donation_for(
+    *, campaign: Campaign, article: Article | None, token: uuid.UUID | None, details: dict[str, Any]
+) -> Donation:
+    if token is not None:
+        existing = Donation.objects.filter(public_id=token).first()
+        if existing is not None:
+            same = all(getattr(existing, f) == details[f] for f in DETAIL_FIELDS)
+            if same and existing.campaign_id == campaign.pk and existing.status == "pending":
+                return existing
+            token = None  # changed details or a finished attempt: a new donation
+    fields = {name: details[name] for name in DETAIL_FIELDS}
+    try:
+        with transaction.atomic():
+            return Donation.objects.create(
+                public_id=token or uuid.uuid4(),
+                campaign=campaign,
+                article=article,
+                currency=campaign.currency,
+                **fields,
+            )
+    except IntegrityError:
+        # The same form submitted twice at once: the other request created it.
+        return Donation.objects.get(public_id=token)
+
+
+def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:
+    """What we send to Stripe to open the Checkout page for `donation`."""
+    name = _("Donation to %(campaign)s") % {"campaign": donation.campaign.name}
+    metadata = {
+        "donation_id": str(donation.pk),
+        "campaign": donation.campaign.slug,
+        "frequency": donation.frequency,
+        "payment_count": str(donation.payment_count),
+    }
+    thanks = base_url + reverse("donations:thanks")
+    params: SessionCreateParams = {
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": donation.currency,
+                    "unit_amount": donation.amount_cents,
+                    "product_data": {"name": name},
+                },
+            }
+        ],
+        "customer_email": donation.email,
+        "client_reference_id": str(donation.pk),
+        "metadata": metadata,
+        "success_url": f"{thanks}?session_id={{CHECKOUT_SESSION_ID}}",
+        "cancel_url": base_url + resume_path(donation),
+    }
+    if donation.frequency == Frequency.ONE_TIME:
+        params["mode"] = "payment"
+        params["submit_type"] = "donate"
+        params["payment_intent_data"] = {"description": name, "metadata": metadata}
+    else:
+        params["mode"] = "subscription"
+        params["line_items"][0]["price_data"]["recurring"] = {"interval": donation.frequency}
+        params["subscription_data"] = {"description": name, "metadata": metadata}
+    return params
+
+
+def resume_path(donation: Donation) -> str:
+    """Where Checkout's "back" link goes: the article, with the form refilled."""
+    token = signing.dumps(str(donation.public_id), salt=RESUME_SALT)
+    page = donation.article.get_absolute_url() if donation.article else "/"
+    return f"{page}?resume={token}#donate"
+
+
+def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
+    """The form values of an abandoned checkout, from the signed `resume` token."""
+    if not token:
+        return {}
+    try:
+        public_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    donation = Donation.objects.filter(public_id=public_id, campaign=campaign).first()
+    if donation is None:
+        return {}
+    initial = {name: getattr(donation, name) for name in DETAIL_FIELDS if name != "amount_cents"}
+    if str(donation.amount_cents) in map(str, campaign.preset_amounts):
+        initial["amount"] = str(donation.amount_cents)
+    else:
+        initial["other_amount"] = (
+            f"{donation.amount_cents // 100}.{donation.amount_cents % 100:02d}"
+        )
+    if not donation.is_recurring:
+        initial["payment_count"] = None
+    return initial
+
+
+def donation_for_checkout(session_id: str) -> Donation | None:
+    """The donation a finished Checkout Session belongs to (for the thank-you page)."""
+    donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
+    if donation is None:
+        return None
+    try:
+        session = get_gateway().retrieve_checkout_session(session_id)
+    except (StripeError, PaymentsNotConfigured) as error:
+        logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
+        return donation
+    if session.client_reference_id != str(donation.pk):
+        return None
+    return donation

@@ -1,0 +1,71 @@
+"""Donation views: thin; the form validates, donations.services acts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from articles.models import Article
+from articles.views import render_article
+from donations.forms import DonationForm
+from donations.services import DonationError, donation_for_checkout, start_donation
+from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
+
+
+def _donation_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.DONATION_RATE_LIMIT)
+
+
+@require_POST
+@ratelimit(key="ip", rate=_donation_rate, method="POST", block=False)
+def donate(request: HttpRequest, slug: str) -> HttpResponse:
+    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    article = get_object_or_404(
+        articles.select_related("campaign"), slug=slug, campaign__active=True
+    )
+    form = DonationForm(request.POST, campaign=article.campaign)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, _("Too many attempts from your connection. Please wait a minute."))
+        return render_article(request, article, donation_form=form, status=429)
+    if not form.is_valid():
+        return render_article(request, article, donation_form=form)
+    try:
+        donation = start_donation(
+            campaign=article.campaign,
+            article=article,
+            token=form.cleaned_data["token"],
+            details=form.cleaned_data,
+            base_url=f"{request.scheme}://{request.get_host()}",
+        )
+    except DonationError as error:
+        form.add_error(None, str(error))
+        return render_article(request, article, donation_form=form, status=502)
+    response = HttpResponseRedirect(donation.checkout_url)
+    response.status_code = 303
+    return response
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    session_id = request.GET.get("session_id", "")[:255]
+    donation = donation_for_checkout(session_id) if session_id else None
+    status = 200 if donation else 404
+    return render(request, "donations/thanks.html", {"donation": donation}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        event = verify_event(request.body, request.headers.get("Stripe-Signature"))
+    except InvalidEvent as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    outcome = receive_event(event, request.body)
+    status = 500 if outcome is Outcome.FAILED else 200
+    return JsonResponse({"status": outcome.value}, status=status)

@@ -1,0 +1,108 @@
+"""Stripe event payloads (API 2026-10-28 shapes) and Stripe-Signature headers for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from typing import Any
+
+WEBHOOK_SECRET = "whsec_test_secret"
+_ids = itertools.count(1)
+
+
+def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """The Stripe-Signature header Stripe would send for `payload`."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def event(event_type: str, obj: dict[str, Any], event_id: str | None = None) -> bytes:
+    body = {
+        "id": event_id or f"evt_test_{next(_ids)}",
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "created": int(time.time()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+        "data": {"object": obj},
+    }
+    return json.dumps(body).encode()
+
+
+def checkout_session(donation: Any, **overrides: Any) -> dict[str, Any]:
+    recurring = donation.frequency != "one_time"
+    session = {
+        "id": donation.stripe_checkout_session_id or f"cs_test_{donation.pk}",
+        "object": "checkout.session",
+        "mode": "subscription" if recurring else "payment",
+        "status": "complete",
+        "payment_status": "paid",
+        "amount_total": donation.amount_cents,
+        "currency": "usd",
+        "client_reference_id": str(donation.pk),
+        "customer": f"cus_test_{donation.pk}",
+        "customer_email": donation.email,
+        "metadata": {"donation_id": str(donation.pk)},
+        "payment_intent": None if recurring else f"pi_test_{donation.pk}",
+        "subscription": f"sub_test_{donation.pk}" if recurring else None,
+    }
+    return {**session, **overrides}
+
+
+def invoice(donation: Any, number: int, **overrides: Any) -> dict[str, Any]:
+    paid_at = int(time.time())
+    body = {
+        "id": f"in_test_{donation.pk}_{number}",
+        "object": "invoice",
+        "status": "paid",
+        "amount_due": donation.amount_cents,
+        "amount_paid": donation.amount_cents,
+        "currency": "usd",
+        "customer": f"cus_test_{donation.pk}",
+        "billing_reason": "subscription_create" if number == 1 else "subscription_cycle",
+        "parent": {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": {
+                "subscription": f"sub_test_{donation.pk}",
+                "metadata": {"donation_id": str(donation.pk)},
+            },
+        },
+        "status_transitions": {"paid_at": paid_at},
+    }
+    return {**body, **overrides}
+
+
+def subscription(donation: Any, status: str = "active", **overrides: Any) -> dict[str, Any]:
+    body = {
+        "id": f"sub_test_{donation.pk}",
+        "object": "subscription",
+        "status": status,
+        "customer": f"cus_test_{donation.pk}",
+        "schedule": None,
+        "metadata": {"donation_id": str(donation.pk)},
+    }
+    return {**body, **overrides}
+
+
+def schedule(donation: Any, end_behavior: str = "release") -> dict[str, Any]:
+    return {
+        "id": f"sub_sched_test_{donation.pk}",
+        "object": "subscription_schedule",
+        "end_behavior": end_behavior,
+        "subscription": f"sub_test_{donation.pk}",
+        "phases": [
+            {
+                "start_date": 1_700_000_000,
+                "end_date": 1_702_592_000,
+                "items": [{"price": f"price_test_{donation.pk}", "quantity": 1}],
+            }
+        ],
+    }

@@ -1,0 +1,319 @@
+import pytest
+from django.test import Client
+
+from donations.models import Donation
+from tests.factories import ArticleFactory, CampaignArticleFactory, DonationFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "amount": "2000",
+    "other_amount": "",
+    "frequency": "one_time",
+    "payment_count": "",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.org",
+    "note": "Keep going <b>please</b>",
+    "token": "8d7f0a55-3d6c-4a55-9a3c-2f6b9a0c1e11",
+}
+SESSION = {
+    "id": "cs_test_abc",
+    "object": "checkout.session",
+    "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
+    "client_reference_id": None,
+}
+
+
+@pytest.fixture
+def article():
+    return CampaignArticleFactory()
+
+
+def donate(client, article, **changes):
+    return client.post(f"{article.get_absolute_url()}donate/", {**FORM, **changes})
+
+
+def checkout_answers(fake_stripe, **overrides):
+    fake_stripe.answer("POST", "/v1/checkout/sessions", {**SESSION, **overrides})
+
+
+def test_article_page_shows_the_seed_widget_wording(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    for text in (
+        "You are donating to: <strong>Defend 287(g)</strong>",
+        "How much would you like to donate?",
+        ">$10</label>",
+        ">$20</label>",
+        ">$30</label>",
+        "Other amount",
+        "Would you like to make regular donations?",
+        "I would like to make",
+        "donation(s)",
+        "How many times would you like this to recur? (including this payment)",
+        "Name<span",
+        "Last Name<span",
+        "Email<span",
+        "Additional Note",
+        'value="Donate"',
+    ):
+        assert text in html, text
+    assert 'id="donate"' in html
+
+
+def test_article_without_a_campaign_has_no_donation_box(client):
+    html = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    assert "You are donating to" not in html
+
+
+def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article, fake_stripe):
+    article.campaign.active = False
+    article.campaign.save()
+    assert "You are donating to" not in client.get(article.get_absolute_url()).content.decode()
+    assert donate(client, article).status_code == 404
+    assert fake_stripe.requests == []
+
+
+def test_one_time_20_redirects_303_to_checkout(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    response = donate(client, article)
+    assert response.status_code == 303
+    assert response["Location"] == SESSION["url"]
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.PENDING
+    assert donation.amount_cents == 2000
+    assert donation.stripe_checkout_session_id == "cs_test_abc"
+    assert donation.note == "Keep going <b>please</b>"
+    assert donation.article == article
+
+
+def test_exact_request_for_a_one_time_20(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    donate(client, article)
+    donation = Donation.objects.get()
+    (request,) = fake_stripe.requests
+    assert request.method == "POST"
+    assert request.path == "/v1/checkout/sessions"
+    assert request.headers["Authorization"] == "Bearer sk_test_fake"
+    assert request.headers["Idempotency-Key"] == f"checkout-session-{donation.public_id}"
+    assert request.form == {
+        "mode": "payment",
+        "submit_type": "donate",
+        "line_items[0][quantity]": "1",
+        "line_items[0][price_data][currency]": "usd",
+        "line_items[0][price_data][unit_amount]": "2000",
+        "line_items[0][price_data][product_data][name]": "Donation to Defend 287(g)",
+        "customer_email": "ada@example.org",
+        "client_reference_id": str(donation.pk),
+        "metadata[donation_id]": str(donation.pk),
+        "metadata[campaign]": "defend-287g",
+        "metadata[frequency]": "one_time",
+        "metadata[payment_count]": "1",
+        "payment_intent_data[description]": "Donation to Defend 287(g)",
+        "payment_intent_data[metadata][donation_id]": str(donation.pk),
+        "payment_intent_data[metadata][campaign]": "defend-287g",
+        "payment_intent_data[metadata][frequency]": "one_time",
+        "payment_intent_data[metadata][payment_count]": "1",
+        "success_url": "http://testserver/donate/thanks/?session_id={CHECKOUT_SESSION_ID}",
+        "cancel_url": request.form["cancel_url"],
+    }
+    assert request.form["cancel_url"].startswith(
+        f"http://testserver{article.get_absolute_url()}?resume="
+    )
+    assert request.form["cancel_url"].endswith("#donate")
+
+
+def test_exact_amount_for_another_amount_of_12_50(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    donate(client, article, amount="", other_amount="12.50")
+    (request,) = fake_stripe.requests
+    assert request.form["line_items[0][price_data][unit_amount]"] == "1250"
+    assert request.form["mode"] == "payment"
+    assert Donation.objects.get().amount_cents == 1250
+
+
+def test_exact_request_for_a_monthly_donation_of_three_payments(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    response = donate(client, article, amount="3000", frequency="month", payment_count="3")
+    assert response.status_code == 303
+    donation = Donation.objects.get()
+    (request,) = fake_stripe.requests
+    form = request.form
+    assert form["mode"] == "subscription"
+    assert "submit_type" not in form
+    assert "payment_intent_data[description]" not in form
+    assert form["line_items[0][price_data][unit_amount]"] == "3000"
+    assert form["line_items[0][price_data][recurring][interval]"] == "month"
+    assert form["metadata[frequency]"] == "month"
+    assert form["metadata[payment_count]"] == "3"
+    assert form["subscription_data[metadata][donation_id]"] == str(donation.pk)
+    assert form["subscription_data[metadata][payment_count]"] == "3"
+    assert form["subscription_data[description]"] == "Donation to Defend 287(g)"
+    assert request.headers["Idempotency-Key"] == f"checkout-session-{donation.public_id}"
+    assert (donation.frequency, donation.payment_count) == ("month", 3)
+
+
+def test_invalid_form_rerenders_with_errors_and_values_no_stripe_call(client, article, fake_stripe):
+    response = donate(client, article, email="nope", first_name="Ada", note="My <note>")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in html
+    assert 'value="nope"' in html
+    assert 'value="Ada"' in html
+    assert "My &lt;note&gt;</textarea>" in html
+    assert 'value="2000" checked' in html
+    assert fake_stripe.requests == []
+    assert Donation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": "", "other_amount": "9" * 5000},
+        {"first_name": "x" * 100_000},
+        {"payment_count": "9" * 400, "frequency": "month"},
+        {"token": "not-a-uuid"},
+        {"amount": "\x00"},
+    ],
+)
+def test_oversized_or_garbage_fields_never_500(client, article, fake_stripe, changes):
+    response = donate(client, article, **changes)
+    assert response.status_code == 200
+    assert Donation.objects.count() == 0
+    assert fake_stripe.requests == []
+
+
+def test_stripe_error_keeps_the_donation_as_failed_and_the_values(client, article, fake_stripe):
+    fake_stripe.answer(
+        "POST",
+        "/v1/checkout/sessions",
+        {"error": {"type": "invalid_request_error", "message": "Amount too small"}},
+        status=400,
+    )
+    response = donate(client, article)
+    html = response.content.decode()
+    assert response.status_code == 502
+    assert "We could not reach our payment provider" in html
+    assert 'value="Ada"' in html
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.FAILED
+    assert "Amount too small" in donation.error
+
+
+def test_stripe_unreachable_is_a_clear_message(client, article):
+    response = donate(client, article)  # STRIPE_API_BASE points at a closed port
+    assert response.status_code == 502
+    assert "Nothing was charged" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.FAILED
+    assert "APIConnectionError" in Donation.objects.get().error
+
+
+def test_no_stripe_key_is_a_clear_message(client, article, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    response = donate(client, article)
+    assert response.status_code == 502
+    assert Donation.objects.get().error.startswith("PaymentsNotConfigured")
+
+
+def test_a_double_submit_opens_one_session(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    first = donate(client, article)
+    second = donate(client, article)
+    assert first["Location"] == second["Location"] == SESSION["url"]
+    assert Donation.objects.count() == 1
+    assert len(fake_stripe.requests) == 1
+
+
+def test_resubmitting_with_changed_details_is_a_new_donation(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    donate(client, article)
+    donate(client, article, amount="3000")
+    assert sorted(Donation.objects.values_list("amount_cents", flat=True)) == [2000, 3000]
+    keys = {r.headers["Idempotency-Key"] for r in fake_stripe.requests}
+    assert len(keys) == 2
+
+
+def test_cancel_url_brings_back_the_filled_form(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    donate(client, article, amount="", other_amount="12.5", frequency="month", payment_count="4")
+    cancel_url = fake_stripe.requests[0].form["cancel_url"].removeprefix("http://testserver")
+    html = client.get(cancel_url).content.decode()
+    assert 'value="12.50"' in html
+    assert '<option value="month" selected>' in html
+    assert 'value="4"' in html
+    assert 'value="ada@example.org"' in html
+    assert 'value="Lovelace"' in html
+
+
+def test_a_forged_resume_token_is_ignored(client, article):
+    html = client.get(f"{article.get_absolute_url()}?resume=forged").content.decode()
+    assert "You are donating to" in html
+    assert "ada@example.org" not in html
+
+
+def test_csrf_is_enforced(article, fake_stripe):
+    client = Client(enforce_csrf_checks=True)
+    response = donate(client, article)
+    assert response.status_code == 403
+    assert Donation.objects.count() == 0
+
+
+def test_get_on_the_donate_url_is_not_allowed(client, article):
+    assert client.get(f"{article.get_absolute_url()}donate/").status_code == 405
+
+
+def test_rate_limit_stops_card_testing(client, article, fake_stripe, settings):
+    settings.DONATION_RATE_LIMIT = "2/m"
+    checkout_answers(fake_stripe)
+    assert donate(client, article, token="").status_code == 303
+    assert donate(client, article, token="").status_code == 303
+    response = donate(client, article, token="")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert len(fake_stripe.requests) == 2
+
+
+def test_thank_you_page_shows_what_was_chosen_and_the_recorded_status(client, fake_stripe):
+    donation = DonationFactory(monthly=True, amount_cents=1250, stripe_checkout_session_id="cs_1")
+    fake_stripe.answer(
+        "GET", "/v1/checkout/sessions/cs_1", {**SESSION, "id": "cs_1",
+                                              "client_reference_id": str(donation.pk)}
+    )  # fmt: skip
+    response = client.get("/donate/thanks/?session_id=cs_1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "$12.50" in html
+    assert "Monthly" in html
+    assert '<dd class="col-sm-7" data-testid="count">3</dd>' in html
+    assert "Pending: we are waiting for Stripe" in html
+    donation.status = Donation.Status.ACTIVE
+    donation.save()
+    assert "Active (recurring)" in client.get("/donate/thanks/?session_id=cs_1").content.decode()
+
+
+def test_thank_you_page_for_an_unknown_session_is_a_friendly_404(client, fake_stripe):
+    response = client.get("/donate/thanks/?session_id=cs_unknown")
+    assert response.status_code == 404
+    assert "We could not find that donation" in response.content.decode()
+    assert client.get("/donate/thanks/").status_code == 404
+
+
+def test_thank_you_page_rejects_a_session_of_another_donation(client, fake_stripe):
+    DonationFactory(stripe_checkout_session_id="cs_1")
+    other = {**SESSION, "client_reference_id": "999"}
+    fake_stripe.answer("GET", "/v1/checkout/sessions/cs_1", other)
+    assert client.get("/donate/thanks/?session_id=cs_1").status_code == 404
+
+
+def test_thank_you_page_still_works_when_stripe_is_down(client):
+    DonationFactory(stripe_checkout_session_id="cs_1")
+    assert client.get("/donate/thanks/?session_id=cs_1").status_code == 200
+
+
+def test_pages_show_the_test_mode_badge(client, article):
+    assert "Test mode</span>" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_csp_lets_the_form_redirect_to_checkout(client, article):
+    policy = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com" in policy
