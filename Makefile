@@ -34,6 +34,7 @@ run: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict donations/stripe_gateway.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

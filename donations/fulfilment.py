@@ -26,6 +26,10 @@ def _field(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+def _metadata(obj: Any, key: str) -> str:
+    return str(_field(_field(obj, "metadata"), key, "") or "")
+
+
 def _id(value: Any) -> str:
     """The id of an expandable field: either the id itself or the expanded object."""
     if value is None:
@@ -42,10 +46,8 @@ def _locked(**lookup: Any) -> Donation | None:
 
 
 def _donation_for_session(session: Any) -> Donation | None:
-    reference = _field(session, "client_reference_id") or (_field(session, "metadata") or {}).get(
-        "donation_id"
-    )
-    if not reference or not str(reference).isdigit():
+    reference = str(_field(session, "client_reference_id") or _metadata(session, "donation_id"))
+    if not reference.isdigit():
         logger.info("Checkout session %s is not one of ours", session.id)
         return None
     return _locked(pk=int(reference))
@@ -115,8 +117,8 @@ def _donation_for_invoice(invoice: Any) -> Donation | None:
     subscription_id = _id(_field(details, "subscription"))
     donation = _locked(stripe_subscription_id=subscription_id) if subscription_id else None
     if donation is None:
-        reference = (_field(details, "metadata") or {}).get("donation_id", "")
-        if str(reference).isdigit():
+        reference = _metadata(details, "donation_id")
+        if reference.isdigit():
             donation = _locked(pk=int(reference))
             if donation is not None and not donation.stripe_subscription_id:
                 donation.stripe_subscription_id = subscription_id

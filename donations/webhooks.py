@@ -39,8 +39,10 @@ class InvalidEvent(Exception):
 def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
     try:
         event = construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (SignatureVerificationError, ValueError) as error:
+    except SignatureVerificationError as error:
         raise InvalidEvent(str(error)) from error
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise InvalidEvent(f"Not a Stripe event: {error}") from error
     if not isinstance(getattr(event, "id", None), str) or not getattr(event, "type", None):
         raise InvalidEvent("The event has no id or type.")
     return event

@@ -26,6 +26,7 @@ class RecordedRequest:
 class FakeStripe:
     requests: list[RecordedRequest] = field(default_factory=list)
     routes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    url: str = ""
 
     def answer(self, method: str, path: str, body: dict[str, Any], status: int = 200) -> None:
         """Queue a response; the last one queued for a route is repeated."""
@@ -67,4 +68,5 @@ class FakeStripe:
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
-        return server, f"http://127.0.0.1:{server.server_address[1]}"
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        return server, self.url

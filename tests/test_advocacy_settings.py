@@ -4,7 +4,11 @@ import sys
 
 from django.conf import settings
 
-ENV = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"SECRET_KEY", "DEBUG", "STRIPE_SECRET_KEY", "STRIPE_ALLOW_LIVE"}
+}
 
 
 def _settings_import(**extra: str) -> subprocess.CompletedProcess[str]:
@@ -40,3 +44,22 @@ def test_whitenoise_sits_right_after_security_middleware():
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
     ]
+
+
+def test_a_live_stripe_key_is_refused_at_start_up():
+    result = _settings_import(DEBUG="true", STRIPE_SECRET_KEY="sk_live_abc")
+    assert result.returncode != 0
+    assert "STRIPE_SECRET_KEY is a live key" in result.stderr
+    result = _settings_import(DEBUG="true", STRIPE_SECRET_KEY="rk_live_abc")
+    assert "STRIPE_SECRET_KEY is a live key" in result.stderr
+
+
+def test_a_live_key_is_accepted_only_when_explicitly_allowed():
+    result = _settings_import(
+        DEBUG="true", STRIPE_SECRET_KEY="sk_live_abc", STRIPE_ALLOW_LIVE="true"
+    )
+    assert result.returncode == 0
+
+
+def test_a_test_key_is_fine():
+    assert _settings_import(DEBUG="true", STRIPE_SECRET_KEY="sk_test_abc").returncode == 0

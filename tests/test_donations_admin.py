@@ -1,0 +1,104 @@
+import pytest
+
+from donations.models import Donation
+from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
+from tests.stripe_events import checkout_session, event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def donation():
+    donation = DonationFactory(
+        monthly=True,
+        first_name="Grace",
+        last_name="Hopper",
+        status=Donation.Status.ACTIVE,
+        stripe_customer_id="cus_123",
+        stripe_subscription_id="sub_123",
+        note="<script>alert(1)</script>",
+    )
+    PaymentFactory(donation=donation, stripe_invoice_id="in_123")
+    return donation
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/donations/donation/",
+        "/admin/donations/donation/?status__exact=active",
+        "/admin/donations/donation/?frequency__exact=month",
+        "/admin/donations/donation/?q=sub_123",
+        "/admin/donations/donation/?q=hopper",
+        "/admin/donations/payment/",
+        "/admin/donations/campaign/",
+        "/admin/donations/campaign/add/",
+        "/admin/donations/webhookevent/",
+        "/admin/donations/webhookevent/?status__exact=failed",
+    ],
+)
+def test_admin_pages_render_for_staff(staff_client, donation, url):
+    assert staff_client.get(url).status_code == 200
+
+
+def test_donation_list_shows_payments_made_of_total(staff_client, donation):
+    html = staff_client.get("/admin/donations/donation/").content.decode()
+    assert "Grace Hopper" in html
+    assert "1 of 3" in html
+    assert "$20" in html
+
+
+def test_search_finds_by_stripe_id(staff_client, donation):
+    DonationFactory(first_name="Other")
+    response = staff_client.get("/admin/donations/donation/?q=sub_123")
+    assert list(response.context["cl"].result_list) == [donation]
+
+
+def test_donation_page_links_stripe_ids_to_the_test_dashboard(staff_client, donation):
+    html = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    assert 'href="https://dashboard.stripe.com/test/customers/cus_123"' in html
+    assert 'href="https://dashboard.stripe.com/test/subscriptions/sub_123"' in html
+    assert 'href="https://dashboard.stripe.com/test/invoices/in_123"' in html  # payment inline
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_staff_cannot_add_donations_or_edit_payments(staff_client, donation):
+    assert staff_client.get("/admin/donations/donation/add/").status_code == 403
+    assert staff_client.get("/admin/donations/payment/add/").status_code == 403
+    payment = donation.payments.get()
+    response = staff_client.post(f"/admin/donations/payment/{payment.pk}/change/", {})
+    assert response.status_code == 403
+
+
+def test_campaign_list_shows_the_amount_raised(staff_client):
+    campaign = CampaignFactory(name="Raised test", goal_cents=100_000)
+    PaymentFactory(donation=DonationFactory(campaign=campaign, amount_cents=2000))
+    PaymentFactory(donation=DonationFactory(campaign=campaign, amount_cents=1250))
+    PaymentFactory(donation=DonationFactory(campaign=campaign), status="failed")
+    html = staff_client.get("/admin/donations/campaign/").content.decode()
+    assert "$32.50" in html
+    assert "$1,000" in html
+    assert campaign.raised_cents() == 3250
+
+
+def test_webhook_log_is_read_only_and_shows_errors(staff_client, post_event, fake_stripe):
+    failing = DonationFactory(monthly=True)
+    fake_stripe.answer(
+        "GET",
+        f"/v1/subscriptions/sub_test_{failing.pk}",
+        {"error": {"type": "api_error", "message": "boom"}},
+        status=500,
+    )
+
+    post_event(event("checkout.session.completed", checkout_session(failing), event_id="evt_9"))
+    html = staff_client.get("/admin/donations/webhookevent/").content.decode()
+    assert "evt_9" in html
+    assert "boom" in html
+    assert staff_client.get("/admin/donations/webhookevent/add/").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    response = client.get("/admin/donations/donation/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,170 @@
+import json
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from donations.models import Donation, Payment, WebhookEvent
+from tests.factories import DonationFactory
+from tests.stripe_events import checkout_session, event, sign, subscription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def donation():
+    return DonationFactory()
+
+
+@pytest.fixture
+def completed(donation):
+    return event("checkout.session.completed", checkout_session(donation), event_id="evt_1")
+
+
+def test_a_valid_event_is_stored_and_processed(post_event, donation, completed):
+    response = post_event(completed)
+    assert response.status_code == 200
+    assert response.json() == {"status": "processed"}
+    record = WebhookEvent.objects.get()
+    assert (record.stripe_id, record.type, record.status) == (
+        "evt_1",
+        "checkout.session.completed",
+        "processed",
+    )
+    assert record.payload == json.loads(completed)
+    assert record.processed_at is not None
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        pytest.param(lambda body: sign(body, secret="whsec_wrong"), id="wrong-secret"),
+        pytest.param(lambda body: sign(body, timestamp=int(time.time()) - 301), id="stale"),
+        pytest.param(lambda body: "t=1,v1=", id="malformed"),
+        pytest.param(lambda body: "garbage", id="garbage"),
+        pytest.param(lambda body: sign(body + b" "), id="tampered-body"),
+    ],
+)
+def test_bad_signatures_are_400_with_no_effect(client, donation, completed, signature):
+    response = client.post(
+        "/stripe/webhook/",
+        data=completed,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature(completed),
+    )
+    assert response.status_code == 400
+    assert WebhookEvent.objects.count() == 0
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+
+
+def test_missing_signature_header_is_400(client, completed):
+    response = client.post("/stripe/webhook/", data=completed, content_type="application/json")
+    assert response.status_code == 400
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_no_webhook_secret_configured_refuses_everything(post_event, completed, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert post_event(completed).status_code == 400
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"object": "event"}', b"[]"])
+def test_signed_garbage_is_400(post_event, body):
+    assert post_event(body).status_code == 400
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_get_is_not_allowed(client):
+    assert client.get("/stripe/webhook/").status_code == 405
+
+
+def test_a_duplicate_delivery_has_no_second_effect(post_event, donation, completed):
+    assert post_event(completed).json() == {"status": "processed"}
+    assert post_event(completed).json() == {"status": "duplicate"}
+    assert WebhookEvent.objects.get().attempts == 1
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_duplicates_have_exactly_one_effect():
+    donation = DonationFactory()
+    payload = event("checkout.session.completed", checkout_session(donation), event_id="evt_c")
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            response = Client().post(
+                "/stripe/webhook/",
+                data=payload,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=sign(payload),
+            )
+            statuses.append((response.status_code, response.json()["status"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [(200, "duplicate")] * 9 + [(200, "processed")]
+    assert WebhookEvent.objects.count() == 1
+    assert Payment.objects.filter(donation=donation).count() == 1
+
+
+def test_unknown_event_types_are_acknowledged_and_logged(post_event):
+    response = post_event(event("customer.created", {"id": "cus_1", "object": "customer"}))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ignored"}
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.IGNORED
+
+
+def test_events_for_objects_that_are_not_ours_are_harmless(post_event):
+    session = {"id": "cs_x", "object": "checkout.session", "payment_status": "paid",
+               "client_reference_id": None, "metadata": {}}  # fmt: skip
+    assert post_event(event("checkout.session.completed", session)).status_code == 200
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
+
+
+def test_a_processing_failure_is_500_stored_and_retried(post_event, fake_stripe):
+    donation = DonationFactory(monthly=True)
+    payload = event("checkout.session.completed", checkout_session(donation), event_id="evt_f")
+    down = {"error": {"type": "api_error", "message": "Stripe is down"}}
+    fake_stripe.answer("GET", f"/v1/subscriptions/sub_test_{donation.pk}", down, status=500)
+    response = post_event(payload)
+    assert response.status_code == 500
+    record = WebhookEvent.objects.get()
+    assert record.status == WebhookEvent.Status.FAILED
+    assert "Stripe is down" in record.error
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING  # rolled back, nothing half-done
+
+    fake_stripe.routes.clear()
+    fake_stripe.answer("GET", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation))
+    fake_stripe.answer(
+        "POST",
+        "/v1/subscription_schedules",
+        {"id": "sub_sched_1", "object": "subscription_schedule", "end_behavior": "release",
+         "phases": [{"start_date": 1, "end_date": 2, "items": [{"price": "price_1",
+                                                                "quantity": 1}]}]},
+    )  # fmt: skip
+    fake_stripe.answer(
+        "POST", "/v1/subscription_schedules/sub_sched_1",
+        {"id": "sub_sched_1", "object": "subscription_schedule", "end_behavior": "cancel",
+         "phases": []},
+    )  # fmt: skip
+    response = post_event(payload)  # Stripe's retry
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert (record.status, record.attempts, record.error) == ("processed", 2, "")
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert donation.stripe_schedule_id == "sub_sched_1"
