@@ -1,0 +1,80 @@
+"""The sandbox's in-memory state: Stripe objects by id, events, idempotency keys."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import secrets
+import threading
+import time
+from typing import Any
+
+from stripe import _api_version
+
+API_VERSION = _api_version._ApiVersion.CURRENT
+
+
+class StripeError(Exception):
+    """Answered as Stripe's error JSON: {"error": {"type", "message", "param", "code"}}."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        type: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+        decline_code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"type": type, "message": message}
+        for key, value in (("param", param), ("code", code), ("decline_code", decline_code)):
+            if value:
+                self.body[key] = value
+
+
+class Store:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.idempotency: dict[str, tuple[str, int, dict[str, Any]]] = {}
+        # Behaviour of each test card or payment method, kept out of the objects.
+        self.card_behavior: dict[str, str] = {}
+        self._sequence = itertools.count(1)
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}_{next(self._sequence):06d}{secrets.token_hex(7)}"
+
+    def add(self, obj: dict[str, Any]) -> dict[str, Any]:
+        obj.setdefault("livemode", False)
+        obj.setdefault("created", int(time.time()))
+        self.objects[obj["id"]] = obj
+        return obj
+
+    def get(self, object_id: str, kind: str) -> dict[str, Any]:
+        obj = self.objects.get(object_id)
+        if obj is None or obj["object"] != kind:
+            raise StripeError(
+                f"No such {kind.split('.')[-1].replace('_', ' ')}: '{object_id}'",
+                status=404,
+                param="id",
+                code="resource_missing",
+            )
+        return obj
+
+    def all(self, kind: str, **filters: Any) -> list[dict[str, Any]]:
+        return [
+            o
+            for o in self.objects.values()
+            if o["object"] == kind and all(o.get(k) == v for k, v in filters.items())
+        ]
+
+    def snapshot(self, obj: dict[str, Any]) -> dict[str, Any]:
+        return copy.deepcopy(obj)
+
+
+def list_object(url: str, data: list[dict[str, Any]], has_more: bool = False) -> dict[str, Any]:
+    return {"object": "list", "url": url, "has_more": has_more, "data": data}
