@@ -145,6 +145,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The stripe SDK logs every request at INFO; keep its warnings only.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 # Content Security Policy (django-csp). Everything is served from our own origin.

@@ -48,7 +48,7 @@ def _locked(**lookup: Any) -> Donation | None:
 def _donation_for_session(session: Any) -> Donation | None:
     reference = str(_field(session, "client_reference_id") or _metadata(session, "donation_id"))
     if not reference.isdigit():
-        logger.info("Checkout session %s is not one of ours", session.id)
+        logger.debug("Checkout session %s is not one of ours", session.id)
         return None
     return _locked(pk=int(reference))
 
@@ -123,7 +123,7 @@ def _donation_for_invoice(invoice: Any) -> Donation | None:
             if donation is not None and not donation.stripe_subscription_id:
                 donation.stripe_subscription_id = subscription_id
     if donation is None:
-        logger.info("Invoice %s is not for one of our subscriptions", invoice.id)
+        logger.debug("Invoice %s is not for one of our subscriptions", invoice.id)
     return donation
 
 
@@ -221,7 +221,7 @@ def charge_refunded(charge: Any) -> None:
         else None
     )
     if payment is None:
-        logger.info("Refunded charge %s matches no payment of ours", charge.id)
+        logger.debug("Refunded charge %s matches no payment of ours", charge.id)
         return
     payment.amount_refunded_cents = charge.amount_refunded
     if charge.amount_refunded >= payment.amount_cents:

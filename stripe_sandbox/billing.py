@@ -147,12 +147,8 @@ def create_subscription(
     )
     if not price["recurring"]:
         raise StripeError("The price specified is not recurring.", param="items[0][price]")
-    pm_id = (
-        payment_method
-        or params.get("default_payment_method")
-        or customer["invoice_settings"]["default_payment_method"]
-    )
-    if not pm_id:
+    pm_id = payment_method or params.get("default_payment_method")
+    if not (pm_id or customer["invoice_settings"]["default_payment_method"]):
         raise StripeError(
             "This customer has no attached payment source or default payment method.",
             param="default_payment_method",
@@ -270,7 +266,9 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
     sub["latest_invoice"] = invoice["id"]
     sb.webhooks.emit("invoice.created", invoice)
     sb.webhooks.emit("invoice.finalized", invoice)
-    pm = sb.store.get(sub["default_payment_method"], "payment_method")
+    customer = sb.store.get(sub["customer"], "customer")
+    pm_id = sub["default_payment_method"] or customer["invoice_settings"]["default_payment_method"]
+    pm = sb.store.get(pm_id, "payment_method")
     intent, charge = payments.charge(
         sb,
         payment_method=pm,

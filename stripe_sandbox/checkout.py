@@ -178,6 +178,7 @@ def _subscribe(sb: Sandbox, session: dict[str, Any], pm: dict[str, Any]) -> None
             "metadata": data.get("metadata", {}),
             "description": data.get("description"),
         },
+        payment_method=pm["id"],
         first_use=True,
     )
     session.update(customer=customer["id"], subscription=sub["id"], invoice=sub["latest_invoice"])

@@ -59,7 +59,7 @@ def _check(value: Any, hint: Any, path: str) -> None:
             raise FormError(f"Invalid {path}: must be one of {', '.join(map(str, args))}", path)
         return None
     if hint is int and not (isinstance(value, str) and value.lstrip("-").isdigit()):
-        raise FormError(f"Invalid integer: {value}", path)
+        raise FormError(f"Invalid integer for {path}: {value}", path)
     if _is_typed_dict(hint):
         return _check_typed_dict(value, hint, path)
     return None
@@ -74,8 +74,11 @@ def _check_union(value: Any, options: tuple[Any, ...], path: str) -> None:
     if isinstance(value, list):
         lists = [o for o in options if typing.get_origin(o) is list]
         return _check(value, lists[0], path) if lists else None
-    if all(typing.get_origin(o) is typing.Literal for o in options):
-        allowed = [str(a) for o in options for a in typing.get_args(o)]
+    # The SDK types every enum as `Literal[...] | str` for forward compatibility;
+    # the API version it pins accepts the literal values only.
+    literals = [o for o in options if typing.get_origin(o) is typing.Literal]
+    if literals and all(o is str or o in literals for o in options):
+        allowed = [str(a) for o in literals for a in typing.get_args(o)]
         if value not in allowed:
             raise FormError(f"Invalid {path}: must be one of {', '.join(allowed)}", path)
     return None

@@ -47,6 +47,7 @@ class SandboxServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: SandboxServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()

@@ -33,6 +33,7 @@ class Webhooks:
         self.url = url
         self.secret = secret
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._deliver_all, daemon=True)
         self._thread.start()
 
@@ -59,6 +60,7 @@ class Webhooks:
         return event
 
     def stop(self) -> None:
+        self._stopped.set()
         self._queue.put(None)
 
     def _deliver_all(self) -> None:
@@ -68,7 +70,8 @@ class Webhooks:
     def _deliver(self, event: dict[str, Any]) -> None:
         payload = json.dumps(event).encode()
         for attempt, delay in enumerate((0, *RETRY_DELAYS), start=1):
-            time.sleep(delay)
+            if self._stopped.wait(delay):
+                return
             status = self._post(payload)
             if status is not None and 200 <= status < 300:
                 with self.store.lock:

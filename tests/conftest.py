@@ -1,6 +1,10 @@
+import time
+
 import pytest
+import stripe
 from django.core.cache import cache
 
+from stripe_sandbox.server import SandboxServer
 from tests.factories import StaffUserFactory
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
@@ -50,3 +54,47 @@ def post_event(client):
         )
 
     return post
+
+
+def wait_for(condition, timeout: float = 15, what: str = "a condition"):
+    """Poll `condition` until it is true (a wait on a condition, never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def sandbox_server():
+    """The payments sandbox on a free port, delivering nowhere."""
+    server = SandboxServer("127.0.0.1", 0, webhook_url="", webhook_secret="")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox_client(sandbox_server):
+    return stripe.StripeClient(
+        "sk_test_sandbox", base_addresses={"api": sandbox_server.url}, max_network_retries=0
+    )
+
+
+@pytest.fixture
+def site_with_sandbox(live_server, stripe_settings):
+    """The site on a live server and the sandbox delivering signed webhooks to it."""
+    server = SandboxServer(
+        "127.0.0.1", 0, webhook_url=f"{live_server.url}/stripe/webhook/",
+        webhook_secret=WEBHOOK_SECRET,
+    )  # fmt: skip
+    server.start()
+    stripe_settings.STRIPE_API_BASE = server.url
+    stripe_settings.DONATION_RATE_LIMIT = "1000/m"
+    yield live_server, server
+    server.stop()
+
+
+def all_delivered(server) -> bool:
+    with server.sandbox.store.lock:
+        return all(event["pending_webhooks"] == 0 for event in server.sandbox.store.events)

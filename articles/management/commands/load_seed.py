@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 errors.append(str(error))
                 self.stderr.write(self.style.ERROR(f"Skipped {error}"))
                 continue
-            verb = "Created" if created else "Updated"
-            self.stdout.write(f"{verb} {article.get_absolute_url()} from {path.name}")
+            if options["verbosity"] > 0:
+                verb = "Created" if created else "Updated"
+                self.stdout.write(f"{verb} {article.get_absolute_url()} from {path.name}")
         if errors:
             raise CommandError(f"{len(errors)} of {len(paths)} seed file(s) not imported.")

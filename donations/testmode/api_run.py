@@ -1,0 +1,122 @@
+"""A payment run without a browser, as Stripe's test mode allows it through the API.
+
+Checkout pages cannot be paid without a browser, so one-time donations prove the
+session the site creates (amount, mode) and the abandoned path; recurring ones
+prove renewals and the N-payment cap with test clocks and test payment methods,
+through the same `end_subscription_after` the webhook handler calls.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from articles.models import Article
+from donations.models import Donation
+from donations.testmode.checkout_run import _clock_ready, post_signed
+from donations.testmode.harness import Harness, RunError, wait_until
+from donations.testmode.scenarios import DECLINED, FAILS_ON_RENEWAL, SCENARIOS, Result, Scenario
+from donations.testmode.visitor import Visitor
+
+PAYMENT_METHODS = {DECLINED: "pm_card_chargeDeclined", FAILS_ON_RENEWAL: "pm_card_visa"}
+
+
+def run(harness: Harness) -> list[Result]:
+    article = Article.objects.published().exclude(campaign=None).first()
+    if article is None:
+        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
+    visitor = Visitor(harness.site_url)
+    product = harness.gateway.create_product("Payment run donation").id
+    results = []
+    for number, scenario in enumerate(SCENARIOS, start=1):
+        if scenario.recurring or scenario.card == DECLINED:
+            results.append(_subscription(harness, scenario, product, number))
+        else:
+            results.append(
+                _checkout_session(harness, visitor, article.get_absolute_url(), scenario)
+            )
+    results.append(_duplicate_delivery(harness))
+    return results
+
+
+def _checkout_session(harness: Harness, visitor: Visitor, path: str, scenario: Scenario) -> Result:
+    """The site opens the right session; without a browser it can only be expired."""
+    result = Result(scenario.name, "expired", expected_payments=0)
+    checkout = visitor.donate(path, first_name="Payment", last_name="Run",
+                              email="payment-run@example.org", **scenario.form)  # fmt: skip
+    session = harness.gateway.retrieve_checkout_session(checkout.session_id)
+    expected = int(scenario.form.get("amount") or float(scenario.form["other_amount"]) * 100)
+    if (session.amount_total, session.mode) != (expected, "payment"):
+        result.notes.append(f"FAIL: session is {session.mode} {session.amount_total}")
+    else:
+        result.notes.append(f"session {session.mode} {session.amount_total} cents")
+    result.status = harness.gateway.expire_checkout_session(checkout.session_id).status or ""
+    return result
+
+
+def _subscription(harness: Harness, scenario: Scenario, product: str, number: int) -> Result:
+    gateway = harness.gateway
+    declined = scenario.card == DECLINED
+    result = Result(
+        scenario.name,
+        "incomplete" if declined else "canceled",
+        expected_payments=scenario.expected_payments,
+        expect_ended=None if declined else True,
+    )
+    clock = gateway.create_test_clock(frozen_time=int(time.time()), name=f"payment run {number}")
+    customer = gateway.create_customer(
+        email=f"payment-run+{number}@example.org",
+        test_clock=clock.id,
+        payment_method=PAYMENT_METHODS.get(scenario.card or "", "pm_card_visa"),
+    )
+    interval = scenario.form.get("frequency", "month")
+    subscription = gateway.create_subscription(
+        customer=customer.id,
+        product=product,
+        amount_cents=int(scenario.form["amount"]),
+        interval=interval if interval != "one_time" else "month",  # type: ignore[arg-type]
+        metadata={"payment_run": scenario.name},
+    )
+    if subscription.status == "active":
+        gateway.end_subscription_after(subscription.id, interval=interval, count=scenario.count)  # type: ignore[arg-type]
+        if scenario.card == FAILS_ON_RENEWAL:
+            gateway.use_payment_method(customer.id, "pm_card_chargeCustomerFail")
+        _advance_until_ended(harness, subscription.id, clock.id, scenario.count)
+    subscription = gateway.retrieve_subscription(subscription.id)
+    invoices = gateway.list_invoices(subscription.id)
+    result.status = subscription.status
+    result.payments = sum(1 for invoice in invoices if invoice.status == "paid")
+    if not declined:
+        result.ended = subscription.status == "canceled"
+    result.notes.append(f"{len(invoices)} invoices")
+    return result
+
+
+def _advance_until_ended(harness: Harness, subscription_id: str, clock_id: str, count: int) -> None:
+    for _ in range(count + 1):
+        subscription = harness.gateway.retrieve_subscription(subscription_id)
+        if subscription.status == "canceled":
+            return
+        period_end = subscription["items"].data[0].current_period_end
+        harness.gateway.advance_test_clock(clock_id, period_end + 60)
+        wait_until(lambda: _clock_ready(harness, clock_id), 120, "the test clock")  # fmt: skip
+
+
+def _duplicate_delivery(harness: Harness) -> Result:
+    """An event Stripe really sent, delivered to the site twice: one effect."""
+    result = Result("duplicated webhook", "expired")
+    events = harness.gateway.list_events("checkout.session.expired")
+    if not events:
+        result.notes.append("FAIL: no checkout.session.expired event to deliver")
+        return result
+    payload = json.dumps(events[0].to_dict()).encode()
+    answers = []
+    for _ in range(2):
+        response = post_signed(harness, payload)
+        answers.append(response.json().get("status") if response.ok else response.status_code)
+    result.notes.append(f"deliveries answered {answers}")
+    if answers[1] != "duplicate":
+        result.notes.append("FAIL: the second delivery was not recognised as a duplicate")
+    donation = Donation.objects.filter(stripe_checkout_session_id=events[0].data.object.id).first()
+    result.status = donation.status if donation else "–"
+    return result

@@ -1,0 +1,132 @@
+"""A payment run through the real visitor path: form, checkout page, webhooks, clocks.
+
+Needs a Stripe whose checkout page can be driven without a browser: the sandbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+import requests
+
+from articles.models import Article
+from donations.models import Donation
+from donations.testmode.harness import Harness, RunError, wait_until
+from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
+from donations.testmode.visitor import Checkout, Visitor
+
+
+def run(harness: Harness) -> list[Result]:
+    article = Article.objects.published().exclude(campaign=None).first()
+    if article is None:
+        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
+    visitor = Visitor(harness.site_url)
+    results, checkouts = [], {}
+    for number, scenario in enumerate(SCENARIOS, start=1):
+        result = Result.of(scenario)
+        checkout = visitor.donate(
+            article.get_absolute_url(),
+            first_name="Payment",
+            last_name=f"Run {number}",
+            email=f"payment-run+{number}@example.org",
+            note=scenario.name,
+            **scenario.form,
+        )
+        checkouts[scenario.name] = checkout
+        _checkout(harness, visitor, scenario, checkout, result)
+        harness.wait_for_webhooks()
+        if scenario.recurring and scenario.card:
+            _advance_through_renewals(harness, checkout, scenario)
+        _record(harness, checkout, scenario, result)
+        results.append(result)
+    results.append(_duplicate_delivery(harness, checkouts[DUPLICATE_OF]))
+    return results
+
+
+def _checkout(
+    harness: Harness, visitor: Visitor, scenario: Scenario, checkout: Checkout, result: Result
+) -> None:
+    if scenario.card is None:
+        harness.gateway.expire_checkout_session(checkout.session_id)
+        return
+    page = visitor.pay(checkout, scenario.card)
+    if scenario.expected_status == "pending":  # a declined card
+        shown = page.status_code == 402 and "declined" in page.text
+        result.notes.append("decline shown" if shown else "FAIL: decline not shown")
+    elif page.status_code != 200 or "Thank you" not in page.text:
+        result.notes.append(f"FAIL: thank-you page answered {page.status_code}")
+
+
+def _donation(checkout: Checkout) -> Donation:
+    return Donation.objects.get(stripe_checkout_session_id=checkout.session_id)
+
+
+def _advance_through_renewals(harness: Harness, checkout: Checkout, scenario: Scenario) -> None:
+    """Move the subscription's test clock one billing period at a time until it ends."""
+    wait_until(lambda: bool(_donation(checkout).stripe_schedule_id), 30, "the schedule")
+    subscription_id = _donation(checkout).stripe_subscription_id
+    for _ in range(scenario.count + 1):
+        subscription = harness.gateway.retrieve_subscription(subscription_id)
+        if subscription.status == "canceled":
+            return
+        period_end = subscription["items"].data[0].current_period_end
+        clock_id = str(subscription.test_clock)
+        harness.gateway.advance_test_clock(clock_id, period_end + 60)
+        wait_until(lambda c=clock_id: _clock_ready(harness, c), 60, "the test clock")
+        harness.wait_for_webhooks()
+
+
+def _clock_ready(harness: Harness, clock_id: str) -> bool:
+    return harness.gateway.retrieve_test_clock(clock_id).status == "ready"
+
+
+def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Result) -> None:
+    donation = _donation(checkout)
+    result.status = donation.status
+    result.payments = donation.paid_payment_count()
+    if scenario.recurring and donation.stripe_subscription_id:
+        subscription = harness.gateway.retrieve_subscription(donation.stripe_subscription_id)
+        invoices = harness.gateway.list_invoices(donation.stripe_subscription_id)
+        paid = sum(1 for invoice in invoices if invoice.status == "paid")
+        result.ended = subscription.status == "canceled"
+        result.notes.append(f"Stripe: {paid} paid of {len(invoices)} invoices")
+    elif scenario.recurring:
+        result.ended = False
+
+
+def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
+    """Deliver an already-processed event again: it must change nothing."""
+    result = Result("duplicated webhook", "paid", expected_payments=1)
+    events = harness.gateway.list_events("checkout.session.completed")
+    event = next((e for e in events if e.data.object.id == original.session_id), None)
+    if event is None:
+        result.notes.append("FAIL: no checkout.session.completed event to repeat")
+        return result
+    response = post_signed(harness, json.dumps(event.to_dict()).encode())
+    answer = response.json().get("status") if response.ok else response.status_code
+    result.notes.append(f"redelivery answered {answer!r}")
+    if answer != "duplicate":
+        result.notes.append("FAIL: the redelivery was not recognised as a duplicate")
+    donation = _donation(original)
+    result.status, result.payments = donation.status, donation.paid_payment_count()
+    return result
+
+
+def post_signed(harness: Harness, payload: bytes) -> requests.Response:
+    """POST `payload` to the site's webhook, signed as Stripe signs it."""
+    timestamp = int(time.time())
+    digest = hmac.new(
+        harness.webhook_secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256
+    ).hexdigest()
+    return requests.post(
+        f"{harness.site_url}/stripe/webhook/",
+        data=payload,
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": f"t={timestamp},v1={digest}",
+        },
+        timeout=30,
+    )

@@ -1,0 +1,130 @@
+"""What a payment run stands on: a throwaway database, the site, and (offline) the sandbox."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.testcases import LiveServerThread
+
+from donations.stripe_gateway import StripeGateway, get_gateway
+
+SANDBOX_KEY = "sk_test_sandbox"
+
+
+class RunError(Exception):
+    """The run cannot go on (say why); distinct from a scenario that mismatched."""
+
+
+@dataclass
+class Harness:
+    site_url: str
+    gateway: StripeGateway
+    webhook_secret: str
+    offline: bool
+
+    def wait_for_webhooks(self, timeout: float = 60) -> None:
+        """Wait until Stripe (or the sandbox) has delivered every event it created."""
+        if not self.offline:
+            return  # real Stripe delivers only through `stripe listen`; nothing to wait for
+        wait_until(lambda: not self.gateway.undelivered_events(), timeout, "webhooks")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RunError(f"Timed out after {timeout:.0f} s waiting for {what}")
+        polls += 1
+        if polls % 20 == 0:
+            sys.stderr.write(f"\r  … waiting for {what} ({polls * 0.05:.1f} s)")
+            sys.stderr.flush()
+        time.sleep(0.05)
+    if polls >= 20:
+        sys.stderr.write("\r" + " " * 60 + "\r")
+
+
+@contextlib.contextmanager
+def throwaway_database() -> Iterator[None]:
+    """Run on a fresh database next to the configured one, dropped afterwards."""
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    folder = tempfile.TemporaryDirectory(prefix="payment-run-")
+    if connection.vendor == "sqlite":
+        test_settings["NAME"] = str(Path(folder.name) / "payment_run.sqlite3")
+    else:
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_payment_run"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("load_seed", verbosity=0)
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        folder.cleanup()
+
+
+@contextlib.contextmanager
+def site_server() -> Iterator[str]:
+    """Serve the site on a free loopback port, in this process."""
+    thread = LiveServerThread("127.0.0.1", static_handler=lambda app: app, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise RunError(f"The site could not start: {thread.error}")
+    try:
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+
+
+@contextlib.contextmanager
+def sandbox(webhook_url: str, secret: str) -> Iterator[str]:
+    from stripe_sandbox.server import SandboxServer  # the run's own dependency, not the site's
+
+    server = SandboxServer("127.0.0.1", 0, webhook_url, secret)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def harness(*, offline: bool) -> Iterator[Harness]:
+    """Everything a run needs. Offline: the sandbox on a free port, with its own secret."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(throwaway_database())
+        # The run makes more checkouts a minute than a visitor may; lift the limit for it.
+        secret = f"whsec_{secrets.token_hex(16)}"
+        overrides = {
+            "DONATION_RATE_LIMIT": "10000/m",
+            "ALLOWED_HOSTS": ["127.0.0.1"],
+            "STRIPE_WEBHOOK_SECRET": secret,
+        }
+        if offline:
+            overrides["STRIPE_SECRET_KEY"] = SANDBOX_KEY
+        stack.enter_context(_settings(overrides))
+        site_url = stack.enter_context(site_server())
+        if offline:
+            api = stack.enter_context(sandbox(f"{site_url}/stripe/webhook/", secret))
+            stack.enter_context(
+                _settings({"STRIPE_API_BASE": api, "STRIPE_MAX_NETWORK_RETRIES": 0})
+            )
+        yield Harness(site_url, get_gateway(), secret, offline)
+
+
+@contextlib.contextmanager
+def _settings(values: dict[str, object]) -> Iterator[None]:
+    from django.test.utils import override_settings
+
+    with override_settings(**values):
+        yield

@@ -1,0 +1,56 @@
+"""A visitor without a browser: fills the donation form and pays on the checkout page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import unescape
+
+import requests
+
+from donations.testmode.harness import RunError
+
+_ERROR = re.compile(r"<strong>([^<]+)</strong>")
+_HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)"')
+
+
+@dataclass
+class Checkout:
+    url: str
+    session_id: str
+
+
+class Visitor:
+    def __init__(self, site_url: str) -> None:
+        self.site_url = site_url
+        self.http = requests.Session()
+
+    def donate(self, article_path: str, **fields: str) -> Checkout:
+        """Submit the article's donation box; return the Checkout it redirects to."""
+        page = self.http.get(self.site_url + article_path, timeout=30)
+        if page.status_code != 200 or 'id="donate"' not in page.text:
+            raise RunError(f"No donation box at {article_path} ({page.status_code})")
+        form = {m["name"]: unescape(m["value"]) for m in _HIDDEN.finditer(page.text)}
+        form.update({"frequency": "one_time", "payment_count": "", "other_amount": ""})
+        form.update(fields)
+        response = self.http.post(
+            f"{self.site_url}{article_path}donate/",
+            data=form,
+            headers={"Referer": self.site_url + article_path},
+            allow_redirects=False,
+            timeout=60,
+        )
+        if response.status_code != 303:
+            errors = "; ".join(_ERROR.findall(response.text)) or "no message"
+            raise RunError(f"The donation form answered {response.status_code}: {errors}")
+        url = response.headers["Location"]
+        return Checkout(url=url, session_id=url.rstrip("/").rsplit("/", 1)[-1])
+
+    def pay(self, checkout: Checkout, card_number: str) -> requests.Response:
+        """Pay on the sandbox's checkout page; follow it back to the thank-you page."""
+        response = self.http.post(
+            checkout.url, data={"card_number": card_number}, allow_redirects=False, timeout=60
+        )
+        if response.status_code == 303:
+            return self.http.get(response.headers["Location"], timeout=30)
+        return response
