@@ -9,7 +9,7 @@ PORT ?= 8000
 # Development defaults; real environment variables (or .env) win.
 export DEBUG ?= true
 
-.PHONY: run test test-quick lint format install install-dev clean
+.PHONY: run test lint format install install-dev payment-run sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ run: $(VENV)/.installed-run
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) scripts/run-site
+
+# A test-mode payment run: offline against its own sandbox, or Stripe test mode with a sk_test_ key.
+payment-run: $(VENV)/.installed-run
+	$(BIN)/python manage.py payment_run
+
+# The payments sandbox alone (webhooks to the site on $(PORT)).
+sandbox: $(VENV)/.installed-run
+	STRIPE_WEBHOOK_SECRET=whsec_sandbox_development_only $(BIN)/python -m stripe_sandbox \
+		--webhook-url http://$(HOST):$(PORT)/stripe/webhook/
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
