@@ -9,7 +9,7 @@ PORT ?= 8000
 # Development defaults; real environment variables (or .env) win.
 export DEBUG ?= true
 
-.PHONY: run test lint format install install-dev payment-run sandbox clean
+.PHONY: run test test-quick browser lint format install install-dev payment-run sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,16 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+browser:
+	scripts/install-chromium
+
+# The whole suite: lint, types, unit, integration (sandbox over HTTP), payment runs and
+# real-browser tests. `make test-quick` skips the browser tests.
+test: lint browser
 	$(BIN)/pytest
+
+test-quick: lint
+	$(BIN)/pytest -m "not browser"
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

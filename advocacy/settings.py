@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "advocacy.csp.SiteCSPMiddleware",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -149,7 +149,8 @@ LOGGING = {
     "loggers": {"stripe": {"level": "WARNING"}},
 }
 
-# Content Security Policy (django-csp). Everything is served from our own origin.
+# Content Security Policy (django-csp). Everything is served from our own origin;
+# advocacy.csp adds the Stripe Checkout origin (or the sandbox's) to form-action.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -185,10 +186,3 @@ DONATION_MAX_CENTS = env.int("DONATION_MAX_CENTS", default=1_000_000)
 DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")
 # A locmem cache is per process; fine for one process, use CACHE_URL=redis://… for several.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-
-# Checkout redirects leave our origin after a form POST: allow Stripe Checkout
-# (and the local sandbox's checkout page) as form targets.
-_checkout_origins = ["https://checkout.stripe.com"]
-if STRIPE_API_BASE:
-    _checkout_origins.append(STRIPE_API_BASE.rstrip("/"))
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, *_checkout_origins]

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from crispy_forms.bootstrap import PrependedAppendedText
+from crispy_forms.bootstrap import PrependedAppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -79,7 +79,7 @@ class DonationForm(forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("amount", template="donations/amount_buttons.html"),
-            Field("other_amount", wrapper_class="other-amount"),
+            PrependedText("other_amount", "$", wrapper_class="other-amount"),
             PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
             Div(Field("payment_count"), css_class="payment-count"),
             Div(

@@ -1,0 +1,36 @@
+"""Content Security Policy: django-csp, plus the Stripe Checkout origin as a form target.
+
+The donation form's POST answers with a redirect to Checkout, and browsers check
+that redirect against the page's `form-action`. The Checkout origin is read per
+request because STRIPE_API_BASE may point at the sandbox on any port.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+STRIPE_CHECKOUT = "https://checkout.stripe.com"
+
+
+def checkout_origins() -> list[str]:
+    origins = [STRIPE_CHECKOUT]
+    if settings.STRIPE_API_BASE:
+        base = urlsplit(settings.STRIPE_API_BASE)
+        origins.append(f"{base.scheme}://{base.netloc}")
+    return origins
+
+
+class SiteCSPMiddleware(CSPMiddleware):
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        update = dict(parts.update or {})
+        update["form-action"] = [*policy["form-action"], *checkout_origins()]
+        parts.update = update
+        return parts

@@ -1,0 +1,64 @@
+"""axe-core on the pages visitors see: no serious or critical violations."""
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_donating import fill_donor, pay
+
+SERIOUS = {"serious", "critical"}
+
+
+def audit(page: Page, artifacts, name: str) -> list[dict]:
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    (artifacts / f"axe-{name}.json").write_text(json.dumps(violations, indent=2))
+    return [v for v in violations if v["impact"] in SERIOUS]
+
+
+def describe(violations):
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']]}"
+                     for v in violations)  # fmt: skip
+
+
+def test_home_page(page, site, artifacts):
+    url, _, _ = site
+    page.goto(url + "/")
+    serious = audit(page, artifacts, "home")
+    assert not serious, describe(serious)
+
+
+def test_article_page_with_its_donation_form(page, site, artifacts):
+    url, _, article = site
+    page.goto(url + article.get_absolute_url())
+    serious = audit(page, artifacts, "article")
+    assert not serious, describe(serious)
+
+
+def test_article_page_with_errors_shown(page, site, artifacts):
+    url, _, article = site
+    page.goto(url + article.get_absolute_url())
+    page.get_by_label("Email").fill("nope")
+    page.get_by_role("button", name="Donate").click()
+    expect(page.locator("#donation-errors")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    serious = audit(page, artifacts, "article-errors")
+    assert not serious, describe(serious)
+
+
+@pytest.mark.parametrize("card", ["4242 4242 4242 4242"])
+def test_checkout_and_thank_you_pages(page, site, artifacts, card):
+    url, _, article = site
+    page.goto(url + article.get_absolute_url())
+    page.get_by_text("$20", exact=True).click()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    expect(page.get_by_label("Card number")).to_be_visible()
+    serious = audit(page, artifacts, "checkout")
+    assert not serious, describe(serious)
+    pay(page, card)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
+    serious = audit(page, artifacts, "thanks")
+    assert not serious, describe(serious)

@@ -1,0 +1,191 @@
+"""Donating in a real browser, through the sandbox's checkout page."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from donations.models import Donation
+from tests.factories import StaffUserFactory
+
+VISA, DECLINED = "4242 4242 4242 4242", "4000 0000 0000 0002"
+
+
+def fill_donor(page: Page, first="Ada", last="Lovelace", email="ada@example.org"):
+    page.get_by_role("textbox", name=re.compile("^Name")).fill(first)
+    page.get_by_label("Last Name").fill(last)
+    page.get_by_label("Email").fill(email)
+
+
+def pay(page: Page, card=VISA):
+    expect(page.get_by_text("TEST MODE")).to_be_visible()
+    page.get_by_label("Card number").fill(card)
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+
+
+def open_article(page: Page, site):
+    url, _, article = site
+    page.goto(url + article.get_absolute_url())
+    return url
+
+
+def test_one_time_20_to_thank_you_then_paid_in_the_admin(page, site, delivered):
+    url = open_article(page, site)
+    page.get_by_text("$20", exact=True).click()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    expect(page.get_by_test_id("amount")).to_have_text("$20")
+    pay(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+    expect(page.get_by_test_id("amount")).to_have_text("$20")
+    expect(page.get_by_test_id("frequency")).to_have_text("One time")
+    delivered()
+    # The page checks again by itself while the payment is pending.
+    expect(page.get_by_test_id("status")).to_have_text("Paid", timeout=10_000)
+
+    staff = StaffUserFactory(username="staff")
+    staff.set_password("correct horse battery staple")
+    staff.save()
+    page.goto(url + "/admin/donations/donation/")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    row = page.locator("#result_list tbody tr").filter(has_text="Ada Lovelace")
+    expect(row).to_contain_text("$20")
+    expect(row).to_contain_text("Paid")
+    expect(row).to_contain_text("1 of 1")
+
+
+def test_monthly_three_times(page, site, delivered):
+    open_article(page, site)
+    page.get_by_text("$30", exact=True).click()
+    page.get_by_label("Would you like to make regular donations?").select_option("month")
+    count = page.get_by_label("How many times would you like this to recur?")
+    expect(count).to_be_visible()
+    count.fill("3")
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    expect(page.get_by_test_id("frequency")).to_have_text("$30 every month, 3 payments in total")
+    pay(page)
+    expect(page.get_by_test_id("count")).to_have_text("3")
+    delivered()
+    donation = Donation.objects.get()
+    assert (donation.frequency, donation.payment_count) == ("month", 3)
+    assert donation.status == Donation.Status.ACTIVE
+    assert donation.stripe_schedule_id
+
+
+def test_another_amount(page, site, delivered):
+    open_article(page, site)
+    page.get_by_label("Other amount (USD)").fill("12.50")
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    expect(page.get_by_test_id("amount")).to_have_text("$12.50")
+    pay(page)
+    expect(page.get_by_test_id("amount")).to_have_text("$12.50")
+    delivered()
+    assert Donation.objects.get().amount_cents == 1250
+
+
+def test_a_declined_card_is_shown_and_a_retry_succeeds(page, site, delivered):
+    open_article(page, site)
+    page.get_by_text("$10", exact=True).click()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    pay(page, DECLINED)
+    expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
+    pay(page, VISA)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+    delivered()
+    assert Donation.objects.get().status == Donation.Status.PAID
+
+
+def test_validation_errors_stand_next_to_their_fields_with_values_kept(page, site):
+    open_article(page, site)
+    page.get_by_label("Would you like to make regular donations?").select_option("year")
+    page.get_by_label("How many times would you like this to recur?").fill("9")
+    fill_donor(page, first="Ada", last="", email="not-an-email")
+    page.get_by_label("Additional Note").fill("Keep going")
+    page.get_by_role("button", name="Donate").click()
+    expect(page.locator("#donation-errors")).to_be_visible()
+    expect(page.locator("#id_amount_error")).to_have_text(
+        "Choose an amount or enter another amount."
+    )
+    expect(page.locator("#id_payment_count_error")).to_contain_text("at most 5 times")
+    expect(page.locator("#id_last_name_error")).to_contain_text("This field is required.")
+    expect(page.locator("#id_email_error")).to_contain_text("Enter a valid email address.")
+    email = page.get_by_label("Email")
+    expect(email).to_have_value("not-an-email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_attribute("aria-describedby", "id_email_error")
+    expect(page.get_by_role("textbox", name=re.compile("^Name"))).to_have_value("Ada")
+    expect(page.get_by_label("Additional Note")).to_have_value("Keep going")
+    expect(page.get_by_label("Would you like to make regular donations?")).to_have_value("year")
+    assert Donation.objects.count() == 0
+
+
+def tab_to(page: Page, element_id: str, limit: int = 60) -> None:
+    """Press Tab until the element has focus, checking each stop shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement;
+                       const s = getComputedStyle(e.matches('.btn-check') ?
+                                 e.nextElementSibling : e);
+                       return [e.id, s.outlineStyle !== 'none' || s.boxShadow !== 'none']; }"""
+        )
+        assert focused[1], f"#{focused[0]} has focus but shows no focus indicator"
+        if focused[0] == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_a_keyboard_only_donation(page, site, delivered):
+    open_article(page, site)
+    tab_to(page, "id_amount_0")
+    page.keyboard.press("ArrowRight")  # the amount radio group: $10 -> $20
+    expect(page.locator("#id_amount_1")).to_be_checked()
+    order = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.name"))
+    assert order == [
+        "other_amount", "frequency", "first_name", "last_name", "email", "note", "donate",
+    ]  # fmt: skip
+    page.keyboard.press("Shift+Tab")  # back to the note, then through the donor fields
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+    for text in ("Ada", "Lovelace", "ada@example.org"):
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the note, onto Donate
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Card number")).to_be_visible()
+    tab_to(page, "card-number")
+    page.keyboard.type(VISA)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+    delivered()
+    assert Donation.objects.get().amount_cents == 2000
+
+
+@pytest.mark.parametrize("javascript_enabled", [False])
+def test_the_same_donation_with_javascript_off(browser, site, delivered, javascript_enabled):
+    context = browser.new_context(java_script_enabled=javascript_enabled)
+    page = context.new_page()
+    open_article(page, site)
+    count = page.get_by_label("How many times would you like this to recur?")
+    expect(count).to_be_visible()  # nothing hides it without JavaScript
+    page.get_by_text("$20", exact=True).click()
+    page.get_by_label("Would you like to make regular donations?").select_option("week")
+    count.fill("2")
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    pay(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+    delivered()
+    assert Donation.objects.get().frequency == "week"
+    if page.get_by_role("link", name="Check again").count():
+        page.get_by_role("link", name="Check again").click()
+    expect(page.get_by_test_id("status")).to_have_text("Active (recurring)")
+    context.close()
