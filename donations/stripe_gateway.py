@@ -74,7 +74,7 @@ class StripeGateway:
         """
         subscription = self.retrieve_subscription(subscription_id)
         if subscription.schedule:
-            schedule_id = _id_of(subscription.schedule)
+            schedule_id = id_of(subscription.schedule)
             schedule = self.client.v1.subscription_schedules.retrieve(schedule_id)
         else:
             schedule = self.client.v1.subscription_schedules.create(
@@ -86,7 +86,7 @@ class StripeGateway:
         current = schedule.phases[0]
         phase: SubscriptionScheduleUpdateParamsPhase = {
             "items": [
-                {"price": _id_of(item.price), "quantity": item.quantity or 1}
+                {"price": id_of(item.price), "quantity": item.quantity or 1}
                 for item in current.items
             ],
             "start_date": current.start_date,
@@ -171,7 +171,7 @@ def construct_event(payload: bytes, signature: str | None, secret: str) -> strip
     return event
 
 
-def _id_of(field: str | stripe.StripeObject) -> str:
+def id_of(field: str | stripe.StripeObject) -> str:
     return field if isinstance(field, str) else str(field["id"])
 
 

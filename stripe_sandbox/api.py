@@ -7,27 +7,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from stripe import params as p
+from stripe import params as sp
 from stripe.params import checkout as pc
 from stripe.params import test_helpers as pt
 
-from stripe_sandbox import billing, checkout, payments, schedules
+from stripe_sandbox import billing, checkout, clocks, customers, payments, schedules
 from stripe_sandbox.params import check
 from stripe_sandbox.store import Store, StripeError, list_object
+from stripe_sandbox.timeline import CLOCK
 from stripe_sandbox.webhooks import Webhooks
 
-Handler = Callable[["Sandbox", dict[str, Any], dict[str, str]], dict[str, Any]]
-ROUTES: list[tuple[str, re.Pattern[str], type | None, Handler]] = []
-
-
-def route(method: str, path: str, spec: type | None) -> Callable[[Handler], Handler]:
-    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
-
-    def register(handler: Handler) -> Handler:
-        ROUTES.append((method, pattern, spec, handler))
-        return handler
-
-    return register
+# A handler gets the sandbox, the decoded parameters and the path's {id}.
+Handler = Callable[["Sandbox", dict[str, Any], str], dict[str, Any]]
 
 
 class Sandbox:
@@ -53,11 +44,12 @@ class Sandbox:
         check({k: v for k, v in params.items() if k != "expand"}, spec)
         with self.store.lock:
             if method == "POST" and idempotency_key:
-                return self._idempotent(idempotency_key, path, params, handler, match.groupdict())
-            return 200, self.store.snapshot(handler(self, params, match.groupdict()))
+                object_id = match.groupdict().get("id", "")
+                return self._idempotent(idempotency_key, path, params, handler, object_id)
+            return 200, self.store.snapshot(handler(self, params, match.groupdict().get("id", "")))
 
     def _idempotent(
-        self, key: str, path: str, params: dict[str, Any], handler: Handler, args: dict[str, str]
+        self, key: str, path: str, params: dict[str, Any], handler: Handler, object_id: str
     ) -> tuple[int, dict[str, Any]]:
         fingerprint = hashlib.sha256(repr((path, sorted(params.items()))).encode()).hexdigest()
         if key in self.store.idempotency:
@@ -69,156 +61,26 @@ class Sandbox:
                     type="idempotency_error",
                 )
             return status, body
-        body = self.store.snapshot(handler(self, params, args))
+        body = self.store.snapshot(handler(self, params, object_id))
         self.store.idempotency[key] = (fingerprint, 200, body)
         return 200, body
 
 
-# Checkout ------------------------------------------------------------------------
-@route("POST", "/v1/checkout/sessions", pc.SessionCreateParams)
-def _create_session(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return checkout.public(checkout.create_session(sb, params))
+def _get(kind: str) -> Handler:
+    return lambda sb, params, object_id: sb.store.get(object_id, kind)
 
 
-@route("GET", "/v1/checkout/sessions/{id}", pc.SessionRetrieveParams)
-def _get_session(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return checkout.public(sb.store.get(a["id"], "checkout.session"))
-
-
-@route("POST", "/v1/checkout/sessions/{id}/expire", pc.SessionExpireParams)
-def _expire_session(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return checkout.public(checkout.expire_session(sb, a["id"]))
-
-
-# Customers, payment methods, products, prices -----------------------------------
-@route("POST", "/v1/customers", p.CustomerCreateParams)
-def _create_customer(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return billing.create_customer(sb, params)
-
-
-@route("GET", "/v1/customers/{id}", p.CustomerRetrieveParams)
-def _get_customer(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "customer")
-
-
-@route("POST", "/v1/customers/{id}", p.CustomerUpdateParams)
-def _update_customer(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return billing.update_customer(sb, a["id"], params)
-
-
-@route("POST", "/v1/payment_methods/{id}/attach", p.PaymentMethodAttachParams)
-def _attach(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return billing.attach_payment_method(sb, a["id"], params.get("customer", ""))
-
-
-@route("POST", "/v1/products", p.ProductCreateParams)
-def _create_product(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return billing.create_product(sb, params)
-
-
-@route("POST", "/v1/prices", p.PriceCreateParams)
-def _create_price(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return billing.create_price(sb, params)
-
-
-@route("GET", "/v1/prices/{id}", p.PriceRetrieveParams)
-def _get_price(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "price")
-
-
-# Subscriptions and schedules -----------------------------------------------------
-@route("POST", "/v1/subscriptions", p.SubscriptionCreateParams)
-def _create_sub(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return billing.create_subscription(sb, params)
-
-
-@route("GET", "/v1/subscriptions/{id}", p.SubscriptionRetrieveParams)
-def _get_sub(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "subscription")
-
-
-@route("POST", "/v1/subscriptions/{id}", p.SubscriptionUpdateParams)
-def _update_sub(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return schedules.update_subscription(sb, a["id"], params)
-
-
-@route("DELETE", "/v1/subscriptions/{id}", p.SubscriptionCancelParams)
-def _cancel_sub(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return schedules.cancel_subscription(sb, a["id"])
-
-
-@route("POST", "/v1/subscription_schedules", p.SubscriptionScheduleCreateParams)
-def _create_schedule(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return schedules.create_schedule(sb, params)
-
-
-@route("GET", "/v1/subscription_schedules/{id}", p.SubscriptionScheduleRetrieveParams)
-def _get_schedule(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "subscription_schedule")
-
-
-@route("POST", "/v1/subscription_schedules/{id}", p.SubscriptionScheduleUpdateParams)
-def _update_schedule(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return schedules.update_schedule(sb, a["id"], params)
-
-
-@route("POST", "/v1/subscription_schedules/{id}/release", p.SubscriptionScheduleReleaseParams)
-def _release(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return schedules.release_schedule(sb, a["id"])
-
-
-# Invoices, payments, refunds -----------------------------------------------------
-@route("GET", "/v1/invoices", p.InvoiceListParams)
-def _list_invoices(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    filters = {k: params[k] for k in ("customer", "status") if k in params}
-    found = sb.store.all("invoice", **filters)
+def _list_invoices(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any]:
+    found = sb.store.all("invoice", **{k: params[k] for k in ("customer", "status") if k in params})
     if "subscription" in params:
         found = [
-            i
-            for i in found
+            i for i in found
             if i["parent"]["subscription_details"]["subscription"] == params["subscription"]
-        ]
+        ]  # fmt: skip
     return _page("/v1/invoices", found, params)
 
 
-@route("GET", "/v1/invoices/{id}", p.InvoiceRetrieveParams)
-def _get_invoice(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "invoice")
-
-
-@route("GET", "/v1/payment_intents/{id}", p.PaymentIntentRetrieveParams)
-def _get_intent(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "payment_intent")
-
-
-@route("GET", "/v1/charges/{id}", p.ChargeRetrieveParams)
-def _get_charge(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], "charge")
-
-
-@route("POST", "/v1/refunds", p.RefundCreateParams)
-def _refund(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return payments.refund(sb, params)
-
-
-# Test clocks and events ----------------------------------------------------------
-@route("POST", "/v1/test_helpers/test_clocks", pt.TestClockCreateParams)
-def _create_clock(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
-    return schedules.create_clock(sb, params)
-
-
-@route("GET", "/v1/test_helpers/test_clocks/{id}", pt.TestClockRetrieveParams)
-def _get_clock(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return sb.store.get(a["id"], schedules.CLOCK)
-
-
-@route("POST", "/v1/test_helpers/test_clocks/{id}/advance", pt.TestClockAdvanceParams)
-def _advance(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
-    return schedules.advance_clock(sb, a["id"], params)
-
-
-@route("GET", "/v1/events", p.EventListParams)
-def _list_events(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict[str, Any]:
+def _list_events(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any]:
     events = list(reversed(sb.store.events))  # newest first, as Stripe lists them
     if "type" in params:
         events = [e for e in events if e["type"] == params["type"]]
@@ -228,12 +90,11 @@ def _list_events(sb: Sandbox, params: dict[str, Any], _: dict[str, str]) -> dict
     return _page("/v1/events", events, params)
 
 
-@route("GET", "/v1/events/{id}", p.EventRetrieveParams)
-def _get_event(sb: Sandbox, params: dict[str, Any], a: dict[str, str]) -> dict[str, Any]:
+def _get_event(sb: Sandbox, params: dict[str, Any], event_id: str) -> dict[str, Any]:
     for event in sb.store.events:
-        if event["id"] == a["id"]:
+        if event["id"] == event_id:
             return event
-    raise StripeError(f"No such event: '{a['id']}'", status=404, param="id")
+    raise StripeError(f"No such event: '{event_id}'", status=404, param="id")
 
 
 def _page(url: str, items: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
@@ -243,3 +104,59 @@ def _page(url: str, items: list[dict[str, Any]], params: dict[str, Any]) -> dict
         items = items[start:]
     limit = int(params.get("limit", 10))
     return list_object(url, items[:limit], has_more=len(items) > limit)
+
+
+SESSIONS, SUBSCRIPTIONS, SCHEDULES = (
+    "/v1/checkout/sessions", "/v1/subscriptions", "/v1/subscription_schedules",
+)  # fmt: skip
+CLOCKS = "/v1/test_helpers/test_clocks"
+# (method, path, the SDK's parameter type for that call, handler)
+_TABLE: list[tuple[str, str, type | None, Handler]] = [
+    ("POST", SESSIONS, pc.SessionCreateParams,
+     lambda sb, p, _: checkout.public(checkout.create_session(sb, p))),
+    ("GET", SESSIONS + "/{id}", pc.SessionRetrieveParams,
+     lambda sb, p, i: checkout.public(sb.store.get(i, "checkout.session"))),
+    ("POST", SESSIONS + "/{id}/expire", pc.SessionExpireParams,
+     lambda sb, p, i: checkout.public(checkout.expire_session(sb, i))),
+    ("POST", "/v1/customers", sp.CustomerCreateParams,
+     lambda sb, p, _: customers.create_customer(sb, p)),
+    ("GET", "/v1/customers/{id}", sp.CustomerRetrieveParams, _get("customer")),
+    ("POST", "/v1/customers/{id}", sp.CustomerUpdateParams,
+     lambda sb, p, i: customers.update_customer(sb, i, p)),
+    ("POST", "/v1/payment_methods/{id}/attach", sp.PaymentMethodAttachParams,
+     lambda sb, p, i: customers.attach_payment_method(sb, i, p.get("customer", ""))),
+    ("POST", "/v1/products", sp.ProductCreateParams,
+     lambda sb, p, _: customers.create_product(sb, p)),
+    ("POST", "/v1/prices", sp.PriceCreateParams, lambda sb, p, _: customers.create_price(sb, p)),
+    ("GET", "/v1/prices/{id}", sp.PriceRetrieveParams, _get("price")),
+    ("POST", SUBSCRIPTIONS, sp.SubscriptionCreateParams,
+     lambda sb, p, _: billing.create_subscription(sb, p)),
+    ("GET", SUBSCRIPTIONS + "/{id}", sp.SubscriptionRetrieveParams, _get("subscription")),
+    ("POST", SUBSCRIPTIONS + "/{id}", sp.SubscriptionUpdateParams,
+     lambda sb, p, i: schedules.update_subscription(sb, i, p)),
+    ("DELETE", SUBSCRIPTIONS + "/{id}", sp.SubscriptionCancelParams,
+     lambda sb, p, i: schedules.cancel_subscription(sb, i)),
+    ("POST", SCHEDULES, sp.SubscriptionScheduleCreateParams,
+     lambda sb, p, _: schedules.create_schedule(sb, p)),
+    ("GET", SCHEDULES + "/{id}", sp.SubscriptionScheduleRetrieveParams,
+     _get("subscription_schedule")),
+    ("POST", SCHEDULES + "/{id}", sp.SubscriptionScheduleUpdateParams,
+     lambda sb, p, i: schedules.update_schedule(sb, i, p)),
+    ("POST", SCHEDULES + "/{id}/release", sp.SubscriptionScheduleReleaseParams,
+     lambda sb, p, i: schedules.release_schedule(sb, i)),
+    ("GET", "/v1/invoices", sp.InvoiceListParams, _list_invoices),
+    ("GET", "/v1/invoices/{id}", sp.InvoiceRetrieveParams, _get("invoice")),
+    ("GET", "/v1/payment_intents/{id}", sp.PaymentIntentRetrieveParams, _get("payment_intent")),
+    ("GET", "/v1/charges/{id}", sp.ChargeRetrieveParams, _get("charge")),
+    ("POST", "/v1/refunds", sp.RefundCreateParams, lambda sb, p, _: payments.refund(sb, p)),
+    ("POST", CLOCKS, pt.TestClockCreateParams, lambda sb, p, _: clocks.create_clock(sb, p)),
+    ("GET", CLOCKS + "/{id}", pt.TestClockRetrieveParams, _get(CLOCK)),
+    ("POST", CLOCKS + "/{id}/advance", pt.TestClockAdvanceParams,
+     lambda sb, p, i: clocks.advance_clock(sb, i, p)),
+    ("GET", "/v1/events", sp.EventListParams, _list_events),
+    ("GET", "/v1/events/{id}", sp.EventRetrieveParams, _get_event),
+]  # fmt: skip
+ROUTES = [
+    (method, re.compile("^" + path.replace("{id}", "(?P<id>[^/]+)") + "$"), spec, handler)
+    for method, path, spec, handler in _TABLE
+]

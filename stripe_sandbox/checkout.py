@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from stripe_sandbox import billing, payments
-from stripe_sandbox.schedules import create_clock
+from stripe_sandbox import billing, customers, payments
+from stripe_sandbox.clocks import create_clock
 from stripe_sandbox.store import StripeError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
         raise StripeError("The sandbox supports exactly one line item.", param="line_items")
     item = items[0]
     price = (
-        billing.create_price(sb, item["price_data"])
+        customers.create_price(sb, item["price_data"])
         if "price_data" in item
         else sb.store.get(item.get("price", ""), "price")
     )
@@ -161,11 +161,11 @@ def _subscribe(sb: Sandbox, session: dict[str, Any], pm: dict[str, Any]) -> None
     # The sandbox gives every Checkout customer a test clock of its own (frozen at
     # now), so that its renewals can be billed by advancing that clock.
     clock = create_clock(sb, {"frozen_time": int(time.time()), "name": session["id"]})
-    customer = billing.create_customer(
+    customer = customers.create_customer(
         sb, {"email": session["customer_email"], "test_clock": clock["id"]}
     )
     pm["customer"] = customer["id"]
-    billing.update_customer(
+    customers.update_customer(
         sb, customer["id"], {"invoice_settings": {"default_payment_method": pm["id"]}}
     )
     data = session["subscription_data"]

@@ -11,6 +11,21 @@ from articles.models import Article
 from donations.models import Campaign, Donation, Frequency, Payment
 
 
+def donation_form_data(**changes: str) -> dict[str, str]:
+    """What the donation box posts for a valid one-time $20 donation, with `changes`."""
+    data = {
+        "amount": "2000",
+        "other_amount": "",
+        "frequency": "one_time",
+        "payment_count": "",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "note": "",
+    }
+    return {**data, **changes}
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -1,24 +1,13 @@
 import pytest
 
 from donations.forms import DonationForm
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, donation_form_data
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
-    "amount": "2000",
-    "other_amount": "",
-    "frequency": "one_time",
-    "payment_count": "",
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.org",
-    "note": "",
-}
-
 
 def form_for(**changes):
-    return DonationForm({**VALID, **changes}, campaign=CampaignFactory())
+    return DonationForm(donation_form_data(**changes), campaign=CampaignFactory())
 
 
 @pytest.mark.parametrize(

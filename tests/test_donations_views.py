@@ -2,21 +2,16 @@ import pytest
 from django.test import Client
 
 from donations.models import Donation
-from tests.factories import ArticleFactory, CampaignArticleFactory, DonationFactory
+from tests.factories import (
+    ArticleFactory,
+    CampaignArticleFactory,
+    DonationFactory,
+    donation_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "amount": "2000",
-    "other_amount": "",
-    "frequency": "one_time",
-    "payment_count": "",
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.org",
-    "note": "Keep going <b>please</b>",
-    "token": "8d7f0a55-3d6c-4a55-9a3c-2f6b9a0c1e11",
-}
+TOKEN = "8d7f0a55-3d6c-4a55-9a3c-2f6b9a0c1e11"
 SESSION = {
     "id": "cs_test_abc",
     "object": "checkout.session",
@@ -31,7 +26,8 @@ def article():
 
 
 def donate(client, article, **changes):
-    return client.post(f"{article.get_absolute_url()}donate/", {**FORM, **changes})
+    data = donation_form_data(**{"note": "Keep going <b>please</b>", "token": TOKEN, **changes})
+    return client.post(f"{article.get_absolute_url()}donate/", data)
 
 
 def checkout_answers(fake_stripe, **overrides):

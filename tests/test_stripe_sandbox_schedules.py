@@ -3,7 +3,7 @@
 import pytest
 import stripe
 
-from stripe_sandbox.billing import add_interval
+from stripe_sandbox.timeline import add_interval
 from tests.sandbox_helpers import pay, session_params
 
 
