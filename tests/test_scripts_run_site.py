@@ -1,0 +1,72 @@
+"""scripts/run-site, what `make run` serves: with no Stripe key, the sandbox comes too."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+from django.conf import settings
+
+from donations.testmode.visitor import Visitor
+from tests.conftest import wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def site_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "DJANGO_"))}
+    env.update(
+        DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PORT=str(free_port()),
+        SANDBOX_PORT=str(free_port()),
+    )
+    for command in (["migrate", "--noinput"], ["load_seed"]):
+        subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=settings.BASE_DIR,
+                       check=True, capture_output=True)  # fmt: skip
+    return env
+
+
+def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env):
+    site_port, sandbox_port = int(site_env["PORT"]), int(site_env["SANDBOX_PORT"])
+    process = subprocess.Popen(
+        [str(settings.BASE_DIR / "scripts" / "run-site")],
+        env=site_env,
+        cwd=settings.BASE_DIR,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(lambda: answers(site_port) and answers(sandbox_port), 60, "the site")
+        visitor = Visitor(f"http://127.0.0.1:{site_port}")
+        checkout = visitor.donate(
+            "/articles/the-ongoing-assault-on-287g/",
+            amount="2000", first_name="Ada", last_name="Lovelace", email="ada@example.org",
+        )  # fmt: skip
+        assert checkout.url.startswith(f"http://127.0.0.1:{sandbox_port}/c/pay/cs_test_")
+        thanks = visitor.pay(checkout, "4242 4242 4242 4242")
+        assert thanks.status_code == 200
+        wait_for(lambda: ">Paid<" in requests.get(thanks.url, timeout=5).text, 30, "Paid")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        output = process.communicate(timeout=30)[0]
+    assert "payments go to the local sandbox" in output
+    wait_for(lambda: not answers(sandbox_port), 10, "the sandbox to stop with the site")
