@@ -77,7 +77,11 @@ def _donation_for(
         existing = Donation.objects.filter(public_id=token).first()
         if existing is not None:
             same = all(getattr(existing, f) == details[f] for f in DETAIL_FIELDS)
-            if same and existing.campaign_id == campaign.pk and existing.status == "pending":
+            if (
+                same
+                and existing.campaign_id == campaign.pk
+                and existing.status == Donation.Status.PENDING
+            ):
                 return existing
             token = None  # changed details or a finished attempt: a new donation
     fields = {name: details[name] for name in DETAIL_FIELDS}

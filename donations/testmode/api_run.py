@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 
 from articles.models import Article
 from donations.models import Donation
-from donations.testmode.checkout_run import _clock_ready, post_signed
-from donations.testmode.harness import Harness, RunError, wait_until
+from donations.testmode.harness import Harness, RunError, progress
 from donations.testmode.scenarios import DECLINED, FAILS_ON_RENEWAL, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Visitor
 
@@ -29,6 +29,7 @@ def run(harness: Harness) -> list[Result]:
     product = harness.gateway.create_product("Payment run donation").id
     results = []
     for number, scenario in enumerate(SCENARIOS, start=1):
+        progress(f"[{number}/{len(SCENARIOS)}] {scenario.name}")
         if scenario.recurring or scenario.card == DECLINED:
             results.append(_subscription(harness, scenario, product, number))
         else:
@@ -45,7 +46,7 @@ def _checkout_session(harness: Harness, visitor: Visitor, path: str, scenario: S
     checkout = visitor.donate(path, first_name="Payment", last_name="Run",
                               email="payment-run@example.org", **scenario.form)  # fmt: skip
     session = harness.gateway.retrieve_checkout_session(checkout.session_id)
-    expected = int(scenario.form.get("amount") or float(scenario.form["other_amount"]) * 100)
+    expected = int(scenario.form.get("amount") or Decimal(scenario.form["other_amount"]) * 100)
     if (session.amount_total, session.mode) != (expected, "payment"):
         result.notes.append(f"FAIL: session is {session.mode} {session.amount_total}")
     else:
@@ -81,7 +82,7 @@ def _subscription(harness: Harness, scenario: Scenario, product: str, number: in
         gateway.end_subscription_after(subscription.id, interval=interval, count=scenario.count)  # type: ignore[arg-type]
         if scenario.card == FAILS_ON_RENEWAL:
             gateway.use_payment_method(customer.id, "pm_card_chargeCustomerFail")
-        _advance_until_ended(harness, subscription.id, clock.id, scenario.count)
+        harness.run_subscription_to_end(subscription.id, scenario.count)
     subscription = gateway.retrieve_subscription(subscription.id)
     invoices = gateway.list_invoices(subscription.id)
     result.status = subscription.status
@@ -90,16 +91,6 @@ def _subscription(harness: Harness, scenario: Scenario, product: str, number: in
         result.ended = subscription.status == "canceled"
     result.notes.append(f"{len(invoices)} invoices")
     return result
-
-
-def _advance_until_ended(harness: Harness, subscription_id: str, clock_id: str, count: int) -> None:
-    for _ in range(count + 1):
-        subscription = harness.gateway.retrieve_subscription(subscription_id)
-        if subscription.status == "canceled":
-            return
-        period_end = subscription["items"].data[0].current_period_end
-        harness.gateway.advance_test_clock(clock_id, period_end + 60)
-        wait_until(lambda: _clock_ready(harness, clock_id), 120, "the test clock")  # fmt: skip
 
 
 def _duplicate_delivery(harness: Harness) -> Result:
@@ -112,7 +103,7 @@ def _duplicate_delivery(harness: Harness) -> Result:
     payload = json.dumps(events[0].to_dict()).encode()
     answers = []
     for _ in range(2):
-        response = post_signed(harness, payload)
+        response = harness.post_signed(payload)
         answers.append(response.json().get("status") if response.ok else response.status_code)
     result.notes.append(f"deliveries answered {answers}")
     if answers[1] != "duplicate":

@@ -5,16 +5,11 @@ Needs a Stripe whose checkout page can be driven without a browser: the sandbox.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
-
-import requests
 
 from articles.models import Article
 from donations.models import Donation
-from donations.testmode.harness import Harness, RunError, wait_until
+from donations.testmode.harness import Harness, RunError, progress, wait_until
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor
 
@@ -26,6 +21,7 @@ def run(harness: Harness) -> list[Result]:
     visitor = Visitor(harness.site_url)
     results, checkouts = [], {}
     for number, scenario in enumerate(SCENARIOS, start=1):
+        progress(f"[{number}/{len(SCENARIOS)}] {scenario.name}")
         result = Result.of(scenario)
         checkout = visitor.donate(
             article.get_absolute_url(),
@@ -65,22 +61,8 @@ def _donation(checkout: Checkout) -> Donation:
 
 
 def _advance_through_renewals(harness: Harness, checkout: Checkout, scenario: Scenario) -> None:
-    """Move the subscription's test clock one billing period at a time until it ends."""
     wait_until(lambda: bool(_donation(checkout).stripe_schedule_id), 30, "the schedule")
-    subscription_id = _donation(checkout).stripe_subscription_id
-    for _ in range(scenario.count + 1):
-        subscription = harness.gateway.retrieve_subscription(subscription_id)
-        if subscription.status == "canceled":
-            return
-        period_end = subscription["items"].data[0].current_period_end
-        clock_id = str(subscription.test_clock)
-        harness.gateway.advance_test_clock(clock_id, period_end + 60)
-        wait_until(lambda c=clock_id: _clock_ready(harness, c), 60, "the test clock")
-        harness.wait_for_webhooks()
-
-
-def _clock_ready(harness: Harness, clock_id: str) -> bool:
-    return harness.gateway.retrieve_test_clock(clock_id).status == "ready"
+    harness.run_subscription_to_end(_donation(checkout).stripe_subscription_id, scenario.count)
 
 
 def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Result) -> None:
@@ -105,7 +87,7 @@ def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     if event is None:
         result.notes.append("FAIL: no checkout.session.completed event to repeat")
         return result
-    response = post_signed(harness, json.dumps(event.to_dict()).encode())
+    response = harness.post_signed(json.dumps(event.to_dict()).encode())
     answer = response.json().get("status") if response.ok else response.status_code
     result.notes.append(f"redelivery answered {answer!r}")
     if answer != "duplicate":
@@ -113,20 +95,3 @@ def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     donation = _donation(original)
     result.status, result.payments = donation.status, donation.paid_payment_count()
     return result
-
-
-def post_signed(harness: Harness, payload: bytes) -> requests.Response:
-    """POST `payload` to the site's webhook, signed as Stripe signs it."""
-    timestamp = int(time.time())
-    digest = hmac.new(
-        harness.webhook_secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256
-    ).hexdigest()
-    return requests.post(
-        f"{harness.site_url}/stripe/webhook/",
-        data=payload,
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": f"t={timestamp},v1={digest}",
-        },
-        timeout=30,
-    )

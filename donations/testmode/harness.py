@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import secrets
 import sys
 import tempfile
@@ -11,9 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
 from django.core.management import call_command
 from django.db import connection
 from django.test.testcases import LiveServerThread
+from django.test.utils import override_settings
 
 from donations.stripe_gateway import StripeGateway, get_gateway
 
@@ -36,6 +40,43 @@ class Harness:
         if not self.offline:
             return  # real Stripe delivers only through `stripe listen`; nothing to wait for
         wait_until(lambda: not self.gateway.undelivered_events(), timeout, "webhooks")
+
+    def run_subscription_to_end(self, subscription_id: str, payments: int) -> None:
+        """Advance the subscription's test clock a billing period at a time until it ends
+        (or one period past the payments it should make), waiting for each advance."""
+        for _ in range(payments + 1):
+            subscription = self.gateway.retrieve_subscription(subscription_id)
+            if subscription.status == "canceled":
+                return
+            clock_id = str(subscription.test_clock)
+            period_end = subscription["items"].data[0].current_period_end
+            self.gateway.advance_test_clock(clock_id, period_end + 60)
+            wait_until(lambda c=clock_id: self._clock_ready(c), 120, "the test clock")
+            self.wait_for_webhooks()
+
+    def _clock_ready(self, clock_id: str) -> bool:
+        return self.gateway.retrieve_test_clock(clock_id).status == "ready"
+
+    def post_signed(self, payload: bytes) -> requests.Response:
+        """POST `payload` to the site's webhook, signed as Stripe signs it."""
+        timestamp = int(time.time())
+        signed = f"{timestamp}.".encode() + payload
+        digest = hmac.new(self.webhook_secret.encode(), signed, hashlib.sha256).hexdigest()
+        return requests.post(
+            f"{self.site_url}/stripe/webhook/",
+            data=payload,
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": f"t={timestamp},v1={digest}",
+            },
+            timeout=30,
+        )
+
+
+def progress(text: str) -> None:
+    """One progress line on stderr (the report itself goes to stdout)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -112,19 +153,11 @@ def harness(*, offline: bool) -> Iterator[Harness]:
         }
         if offline:
             overrides["STRIPE_SECRET_KEY"] = SANDBOX_KEY
-        stack.enter_context(_settings(overrides))
+        stack.enter_context(override_settings(**overrides))
         site_url = stack.enter_context(site_server())
         if offline:
             api = stack.enter_context(sandbox(f"{site_url}/stripe/webhook/", secret))
             stack.enter_context(
-                _settings({"STRIPE_API_BASE": api, "STRIPE_MAX_NETWORK_RETRIES": 0})
+                override_settings(STRIPE_API_BASE=api, STRIPE_MAX_NETWORK_RETRIES=0)
             )
         yield Harness(site_url, get_gateway(), secret, offline)
-
-
-@contextlib.contextmanager
-def _settings(values: dict[str, object]) -> Iterator[None]:
-    from django.test.utils import override_settings
-
-    with override_settings(**values):
-        yield

@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         key: str = settings.STRIPE_SECRET_KEY
-        if key.startswith(("sk_live_", "rk_live_")) or settings.STRIPE_LIVE_MODE:
+        if key.startswith(("sk_live_", "rk_live_")):
             raise CommandError("payment_run refuses a live key: it only runs in test mode.")
         offline = not key or bool(settings.STRIPE_API_BASE)
         if key and not offline and not key.startswith(("sk_test_", "rk_test_")):
