@@ -29,8 +29,6 @@ class SiteCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        update = dict(parts.update or {})
-        update["form-action"] = [*policy["form-action"], *checkout_origins()]
-        parts.update = update
+        # django-csp appends "update" values to the configured directive.
+        parts.update = {**(parts.update or {}), "form-action": checkout_origins()}
         return parts
