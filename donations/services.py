@@ -48,7 +48,9 @@ def start_donation(
     of the same form (same token, same details) reuses the first donation and its
     session instead of opening a second one.
     """
-    donation = _donation_for(campaign=campaign, article=article, token=token, details=details)
+    donation, created = _donation_for(
+        campaign=campaign, article=article, token=token, details=details
+    )
     if donation.checkout_url:
         return donation
     try:
@@ -58,9 +60,10 @@ def start_donation(
         )
     except (StripeError, PaymentsNotConfigured) as error:
         logger.warning("Checkout for donation %s failed: %s", donation.pk, error)
-        donation.status = Donation.Status.FAILED
-        donation.error = f"{type(error).__name__}: {error}"
-        donation.save(update_fields=["status", "error", "updated_at"])
+        if created:  # a repeated submission leaves the first one's donation alone
+            donation.status = Donation.Status.FAILED
+            donation.error = f"{type(error).__name__}: {error}"
+            donation.save(update_fields=["status", "error", "updated_at"])
         raise DonationError(
             _("We could not reach our payment provider. Nothing was charged; please try again.")
         ) from error
@@ -72,7 +75,8 @@ def start_donation(
 
 def _donation_for(
     *, campaign: Campaign, article: Article | None, token: uuid.UUID | None, details: dict[str, Any]
-) -> Donation:
+) -> tuple[Donation, bool]:
+    """The donation for this submission, and whether this request created it."""
     if token is not None:
         existing = Donation.objects.filter(public_id=token).first()
         if existing is not None:
@@ -82,21 +86,22 @@ def _donation_for(
                 and existing.campaign_id == campaign.pk
                 and existing.status == Donation.Status.PENDING
             ):
-                return existing
+                return existing, False
             token = None  # changed details or a finished attempt: a new donation
     fields = {name: details[name] for name in DETAIL_FIELDS}
     try:
         with transaction.atomic():
-            return Donation.objects.create(
+            donation = Donation.objects.create(
                 public_id=token or uuid.uuid4(),
                 campaign=campaign,
                 article=article,
                 currency=campaign.currency,
                 **fields,
             )
+        return donation, True
     except IntegrityError:
         # The same form submitted twice at once: the other request created it.
-        return Donation.objects.get(public_id=token)
+        return Donation.objects.get(public_id=token), False
 
 
 def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:

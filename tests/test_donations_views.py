@@ -324,3 +324,20 @@ def test_csp_lets_the_form_redirect_to_checkout(client, article, settings):
     settings.STRIPE_API_BASE = ""
     response = client.get(article.get_absolute_url())
     assert form_action(response) == "form-action 'self' https://checkout.stripe.com"
+
+
+def test_a_failing_repeat_of_an_in_flight_submission_leaves_the_first_alone(
+    client, article, fake_stripe
+):
+    checkout_answers(fake_stripe)
+    donate(client, article)
+    first = Donation.objects.get()
+    first.checkout_url = ""  # as if the first request were still waiting for Stripe
+    first.save()
+    fake_stripe.routes.clear()
+    conflict = {"error": {"type": "idempotency_error", "message": "In-progress request"}}
+    fake_stripe.answer("POST", "/v1/checkout/sessions", conflict, status=409)
+    assert donate(client, article).status_code == 502
+    first.refresh_from_db()
+    assert (first.status, first.error) == (Donation.Status.PENDING, "")
+    assert Donation.objects.count() == 1
