@@ -10,8 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from articles.models import Article
-from articles.views import render_article
+from articles.views import render_article, visible_articles
 from donations.forms import DonationForm
 from donations.services import DonationError, donation_for_checkout, start_donation
 from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
@@ -24,9 +23,8 @@ def _donation_rate(group: str, request: HttpRequest) -> str:
 @require_POST
 @ratelimit(key="ip", rate=_donation_rate, method="POST", block=False)
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
-    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
     article = get_object_or_404(
-        articles.select_related("campaign"), slug=slug, campaign__active=True
+        visible_articles(request).select_related("campaign"), slug=slug, campaign__active=True
     )
     form = DonationForm(request.POST, campaign=article.campaign)
     if getattr(request, "limited", False):
