@@ -5,7 +5,7 @@ import stripe
 from django.core.cache import cache
 
 from stripe_sandbox.server import SandboxServer
-from tests.factories import StaffUserFactory
+from tests.factories import DonationFactory, StaffUserFactory
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
 
@@ -35,6 +35,12 @@ def fake_stripe(stripe_settings):
     yield fake
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def monthly():
+    """A pending monthly donation of three payments."""
+    return DonationFactory(monthly=True)
 
 
 @pytest.fixture

@@ -106,3 +106,16 @@ def schedule(donation: Any, end_behavior: str = "release") -> dict[str, Any]:
             }
         ],
     }
+
+
+def answer_subscription_flow(fake_stripe: Any, donation: Any, **overrides: Any) -> None:
+    """Have the fake Stripe answer what ending a subscription after N payments asks."""
+    fake_stripe.answer(
+        "GET", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation, **overrides)
+    )
+    fake_stripe.answer("POST", "/v1/subscription_schedules", schedule(donation))
+    fake_stripe.answer(
+        "POST",
+        f"/v1/subscription_schedules/sub_sched_test_{donation.pk}",
+        schedule(donation, end_behavior="cancel"),
+    )

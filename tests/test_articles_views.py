@@ -1,5 +1,6 @@
 import pytest
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
+from django.views.defaults import server_error
 
 from tests.factories import ArticleFactory
 
@@ -86,3 +87,9 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_500_page_stands_alone():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()

@@ -4,26 +4,10 @@ import pytest
 
 from donations.models import Donation, Payment
 from tests.factories import DonationFactory
-from tests.stripe_events import checkout_session, event, schedule, subscription
+from tests.stripe_events import answer_subscription_flow, checkout_session, event, schedule
 
 pytestmark = pytest.mark.django_db
 Status = Donation.Status
-
-
-@pytest.fixture
-def monthly():
-    return DonationFactory(monthly=True)
-
-
-def stripe_knows_subscription(fake_stripe, donation, **overrides):
-    sub_path = f"/v1/subscriptions/sub_test_{donation.pk}"
-    fake_stripe.answer("GET", sub_path, subscription(donation, **overrides))
-    fake_stripe.answer("POST", "/v1/subscription_schedules", schedule(donation))
-    fake_stripe.answer(
-        "POST",
-        f"/v1/subscription_schedules/sub_sched_test_{donation.pk}",
-        schedule(donation, end_behavior="cancel"),
-    )
 
 
 def test_one_time_checkout_completed_marks_paid_and_records_the_payment(post_event):
@@ -69,7 +53,7 @@ def test_expired_checkout_marks_abandoned_but_never_undoes_a_payment(post_event)
 def test_recurring_checkout_ends_the_subscription_after_n_payments(
     post_event, fake_stripe, monthly
 ):
-    stripe_knows_subscription(fake_stripe, monthly)
+    answer_subscription_flow(fake_stripe, monthly)
     post_event(event("checkout.session.completed", checkout_session(monthly)))
     monthly.refresh_from_db()
     assert monthly.status == Status.ACTIVE
@@ -92,14 +76,14 @@ def test_recurring_checkout_ends_the_subscription_after_n_payments(
 
 
 def test_a_retried_completion_does_not_create_a_second_schedule(post_event, fake_stripe, monthly):
-    stripe_knows_subscription(fake_stripe, monthly)
+    answer_subscription_flow(fake_stripe, monthly)
     post_event(event("checkout.session.completed", checkout_session(monthly)))
     # Another delivery with a new event id (e.g. async_payment_succeeded), and the
     # schedule is already on the subscription at Stripe:
     monthly.stripe_schedule_id = ""
     monthly.save()
     fake_stripe.routes.clear()
-    stripe_knows_subscription(fake_stripe, monthly, schedule=f"sub_sched_test_{monthly.pk}")
+    answer_subscription_flow(fake_stripe, monthly, schedule=f"sub_sched_test_{monthly.pk}")
     fake_stripe.answer(
         "GET",
         f"/v1/subscription_schedules/sub_sched_test_{monthly.pk}",

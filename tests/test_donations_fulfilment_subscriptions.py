@@ -4,26 +4,16 @@ import pytest
 
 from donations.models import Donation, Payment
 from tests.factories import DonationFactory, PaymentFactory
-from tests.stripe_events import checkout_session, event, invoice, schedule, subscription
+from tests.stripe_events import (
+    answer_subscription_flow,
+    checkout_session,
+    event,
+    invoice,
+    subscription,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Donation.Status
-
-
-@pytest.fixture
-def monthly():
-    return DonationFactory(monthly=True)
-
-
-def stripe_knows_subscription(fake_stripe, donation, **overrides):
-    sub_path = f"/v1/subscriptions/sub_test_{donation.pk}"
-    fake_stripe.answer("GET", sub_path, subscription(donation, **overrides))
-    fake_stripe.answer("POST", "/v1/subscription_schedules", schedule(donation))
-    fake_stripe.answer(
-        "POST",
-        f"/v1/subscription_schedules/sub_sched_test_{donation.pk}",
-        schedule(donation, end_behavior="cancel"),
-    )
 
 
 def test_invoice_paid_records_one_payment_per_invoice(post_event, monthly):
@@ -49,7 +39,7 @@ def test_invoice_paid_before_checkout_completed_is_still_recorded(post_event, fa
     assert monthly.paid_payment_count() == 1
     assert monthly.stripe_subscription_id == f"sub_test_{monthly.pk}"
     assert monthly.status == Status.ACTIVE
-    stripe_knows_subscription(fake_stripe, monthly)
+    answer_subscription_flow(fake_stripe, monthly)
     post_event(event("checkout.session.completed", checkout_session(monthly)))
     monthly.refresh_from_db()
     assert monthly.paid_payment_count() == 1
