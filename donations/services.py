@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -173,15 +174,21 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
 
 
 def donation_for_checkout(session_id: str) -> Donation | None:
-    """The donation a finished Checkout Session belongs to (for the thank-you page)."""
+    """The donation a finished Checkout Session belongs to (for the thank-you page).
+
+    The session is retrieved from Stripe once to confirm it is the donation's; the
+    answer is cached, since the page checks again every few seconds while pending.
+    """
     donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
     if donation is None:
         return None
-    try:
-        session = get_gateway().retrieve_checkout_session(session_id)
-    except (StripeError, PaymentsNotConfigured) as error:
-        logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
-        return donation
-    if session.client_reference_id != str(donation.pk):
-        return None
-    return donation
+    key = f"donations:checkout-owner:{session_id}"
+    owner = cache.get(key)
+    if owner is None:
+        try:
+            owner = get_gateway().retrieve_checkout_session(session_id).client_reference_id
+        except (StripeError, PaymentsNotConfigured) as error:
+            logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
+            return donation
+        cache.set(key, owner, timeout=24 * 3600)
+    return donation if owner == str(donation.pk) else None

@@ -341,3 +341,12 @@ def test_a_failing_repeat_of_an_in_flight_submission_leaves_the_first_alone(
     first.refresh_from_db()
     assert (first.status, first.error) == (Donation.Status.PENDING, "")
     assert Donation.objects.count() == 1
+
+
+def test_thank_you_page_asks_stripe_once_however_often_it_is_checked(client, fake_stripe):
+    donation = DonationFactory(stripe_checkout_session_id="cs_1")
+    session = {**SESSION, "id": "cs_1", "client_reference_id": str(donation.pk)}
+    fake_stripe.answer("GET", "/v1/checkout/sessions/cs_1", session)
+    for _ in range(3):
+        assert client.get("/donate/thanks/?session_id=cs_1").status_code == 200
+    assert len(fake_stripe.calls("GET", "/v1/checkout/sessions/cs_1")) == 1
