@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
@@ -48,30 +48,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "active", "goal", "raised", "donation_count"]
+    list_display = ["name", "active", "goal", "raised_amount", "donation_count"]
     list_filter = ["active"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
-        counted = Q(donations__payments__status__in=Payment.COUNTED)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                paid=Sum("donations__payments__amount_cents", filter=counted),
-                refunded=Sum("donations__payments__amount_refunded_cents", filter=counted),
-                donation_total=Count("donations", distinct=True),
-            )
-        )
+        return super().get_queryset(request).with_totals()
 
     @admin.display(description="Goal")
     def goal(self, obj: Campaign) -> str:
         return format_cents(obj.goal_cents) if obj.goal_cents else "–"
 
-    @admin.display(description="Raised", ordering="paid")
-    def raised(self, obj: Any) -> str:
-        return format_cents((obj.paid or 0) - (obj.refunded or 0))
+    @admin.display(description="Raised", ordering="raised")
+    def raised_amount(self, obj: Any) -> str:
+        return format_cents(obj.raised)
 
     @admin.display(description="Donations", ordering="donation_total")
     def donation_count(self, obj: Any) -> int:

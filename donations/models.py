@@ -9,12 +9,25 @@ import uuid
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
 def default_preset_amounts() -> list[int]:
     return [1000, 2000, 3000]
+
+
+class CampaignQuerySet(models.QuerySet):
+    def with_totals(self) -> CampaignQuerySet:
+        """Annotate `raised` (cents paid less refunds) and `donation_total`."""
+        counted = Q(donations__payments__status__in=Payment.COUNTED)
+        paid = Sum("donations__payments__amount_cents", filter=counted)
+        refunded = Sum("donations__payments__amount_refunded_cents", filter=counted)
+        return self.annotate(
+            raised=Coalesce(paid, 0) - Coalesce(refunded, 0),
+            donation_total=Count("donations", distinct=True),
+        )
 
 
 class Campaign(models.Model):
@@ -31,6 +44,8 @@ class Campaign(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -38,9 +53,7 @@ class Campaign(models.Model):
         return self.name
 
     def raised_cents(self) -> int:
-        paid = Payment.objects.filter(donation__campaign=self, status=Payment.Status.PAID)
-        totals = paid.aggregate(amount=Sum("amount_cents"), refunded=Sum("amount_refunded_cents"))
-        return (totals["amount"] or 0) - (totals["refunded"] or 0)
+        return int(Campaign.objects.with_totals().get(pk=self.pk).raised)
 
 
 class Frequency(models.TextChoices):
