@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import secrets
 import sys
 import tempfile
@@ -59,15 +57,14 @@ class Harness:
 
     def post_signed(self, payload: bytes) -> requests.Response:
         """POST `payload` to the site's webhook, signed as Stripe signs it."""
-        timestamp = int(time.time())
-        signed = f"{timestamp}.".encode() + payload
-        digest = hmac.new(self.webhook_secret.encode(), signed, hashlib.sha256).hexdigest()
+        from stripe_sandbox.webhooks import signature_header
+
         return requests.post(
             f"{self.site_url}/stripe/webhook/",
             data=payload,
             headers={
                 "Content-Type": "application/json",
-                "Stripe-Signature": f"t={timestamp},v1={digest}",
+                "Stripe-Signature": signature_header(payload, self.webhook_secret),
             },
             timeout=30,
         )
