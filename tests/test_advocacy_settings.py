@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -63,3 +64,12 @@ def test_a_live_key_is_accepted_only_when_explicitly_allowed():
 
 def test_a_test_key_is_fine():
     assert _settings_import(DEBUG="true", STRIPE_SECRET_KEY="sk_test_abc").returncode == 0
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    source = (settings.BASE_DIR / "advocacy" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, re.MULTILINE))
+    assert read - listed == set()
+    assert len(read) > 20
