@@ -247,10 +247,19 @@ def test_a_forged_resume_token_is_ignored(client, article):
     assert "ada@example.org" not in html
 
 
-def test_csrf_is_enforced(article, fake_stripe):
+def test_csrf_is_enforced_with_a_page_that_says_what_to_do(article, fake_stripe):
     client = Client(enforce_csrf_checks=True)
     response = donate(client, article)
     assert response.status_code == 403
+    assert "reload the page and send the form again" in response.content.decode()
+    assert Donation.objects.count() == 0
+
+
+def test_an_oversized_post_is_a_friendly_400(client, article, fake_stripe, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = donate(client, article, note="x" * 20_000)
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
     assert Donation.objects.count() == 0
 
 
