@@ -12,9 +12,8 @@ import json
 import time
 from decimal import Decimal
 
-from articles.models import Article
 from donations.models import Donation
-from donations.testmode.harness import Harness, RunError, progress
+from donations.testmode.harness import Harness, donation_article, progress
 from donations.testmode.scenarios import DECLINED, FAILS_ON_RENEWAL, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Visitor
 
@@ -22,9 +21,7 @@ PAYMENT_METHODS = {DECLINED: "pm_card_chargeDeclined", FAILS_ON_RENEWAL: "pm_car
 
 
 def run(harness: Harness) -> list[Result]:
-    article = Article.objects.published().exclude(campaign=None).first()
-    if article is None:
-        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
+    article = donation_article()
     visitor = Visitor(harness.site_url)
     product = harness.gateway.create_product("Payment run donation").id
     results = []

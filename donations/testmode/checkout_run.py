@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 
-from articles.models import Article
 from donations.models import Donation
-from donations.testmode.harness import Harness, RunError, progress, wait_until
+from donations.testmode.harness import Harness, donation_article, progress, wait_until
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor
 
 
 def run(harness: Harness) -> list[Result]:
-    article = Article.objects.published().exclude(campaign=None).first()
-    if article is None:
-        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
+    article = donation_article()
     visitor = Visitor(harness.site_url)
     results, checkouts = [], {}
     for number, scenario in enumerate(SCENARIOS, start=1):

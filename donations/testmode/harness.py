@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 
+from articles.models import Article
 from donations.stripe_gateway import StripeGateway, get_gateway
 
 SANDBOX_KEY = "sk_test_sandbox"
@@ -68,6 +69,14 @@ class Harness:
             },
             timeout=30,
         )
+
+
+def donation_article() -> Article:
+    """The published article whose donation box the run donates through."""
+    article = Article.objects.published().exclude(campaign=None).first()
+    if article is None:
+        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
+    return article
 
 
 def progress(text: str) -> None:
