@@ -43,7 +43,7 @@ sandbox: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict donations/stripe_gateway.py
+	$(BIN)/mypy --strict donations/stripe_gateway.py stripe_testkit/
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -33,14 +33,6 @@ class Article(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    campaign = models.ForeignKey(
-        "donations.Campaign",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="articles",
-        help_text=_("The campaign whose donation box is shown under the article."),
-    )
     seed_file = models.CharField(
         max_length=200,
         blank=True,

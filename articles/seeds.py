@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from articles.models import Article
-from donations.models import Campaign
 
 WIDGET_MARKER = re.compile(r"^You are donating to\s*:", re.MULTILINE)
 PUBLISHED_LINE = re.compile(
@@ -37,6 +36,12 @@ SUMMARY_MAX_LENGTH = 300
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#>+\-])", re.MULTILINE)
 MARKDOWN_NUMBERED = re.compile(r"^([ \t]*\d+)\.", re.MULTILINE)
+
+
+# Sent after a seed post is imported, inside its transaction, with `article`,
+# `created` and `has_donation_box` (the post had the original page's donation widget):
+# an app that puts something under seeded articles (a donation box) acts on it.
+seed_imported = Signal()
 
 
 class SeedError(ValueError):
@@ -140,14 +145,6 @@ def read_seed(path: Path) -> SeedPost:
     return parse_seed(text, path.name)
 
 
-def default_campaign() -> Campaign:
-    """The campaign a seeded donation box collects for (renamed freely in the admin)."""
-    campaign, _ = Campaign.objects.get_or_create(
-        slug=slugify(settings.SEED_CAMPAIGN_NAME), defaults={"name": settings.SEED_CAMPAIGN_NAME}
-    )
-    return campaign
-
-
 @transaction.atomic
 def import_seed(post: SeedPost) -> tuple[Article, bool]:
     """Create or update the article for `post`; return it and whether it is new."""
@@ -163,7 +160,8 @@ def import_seed(post: SeedPost) -> tuple[Article, bool]:
     article.body = post.to_markdown()
     article.status = Article.Status.PUBLISHED
     article.published_at = post.published_at
-    if post.has_donation_box and article.campaign is None:
-        article.campaign = default_campaign()
     article.save()
+    seed_imported.send(
+        sender=Article, article=article, created=created, has_donation_box=post.has_donation_box
+    )
     return article, created

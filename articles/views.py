@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +11,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
 from articles.models import Article
-from donations.forms import DonationForm
-from donations.services import resume_initial
 
 
 class ArticleListView(ListView):
@@ -32,7 +32,7 @@ def visible_articles(request: HttpRequest) -> QuerySet[Article]:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(visible_articles(request).select_related("campaign"), slug=slug)
+    article = get_object_or_404(visible_articles(request), slug=slug)
     return render_article(request, article)
 
 
@@ -40,17 +40,14 @@ def render_article(
     request: HttpRequest,
     article: Article,
     *,
-    donation_form: DonationForm | None = None,
+    extra_context: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The article page, with its campaign's donation box when it has an active one."""
-    campaign = article.campaign
-    if donation_form is None and campaign is not None and campaign.active:
-        initial = resume_initial(request.GET.get("resume", ""), campaign=campaign)
-        donation_form = DonationForm(campaign=campaign, initial=initial)
+    """The article page. Other apps that put something on it (the donation box) pass
+    what they need in `extra_context` when they answer a request of their own."""
     context = {
         "article": article,
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
-        "donation_form": donation_form,
+        **(extra_context or {}),
     }
     return render(request, "articles/article_detail.html", context, status=status)

@@ -6,12 +6,15 @@ Money is integer cents; times are timezone-aware UTC.
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+from donations.money import format_cents
 
 
 def default_preset_amounts() -> list[int]:
@@ -56,11 +59,58 @@ class Campaign(models.Model):
         return int(Campaign.objects.with_totals().get(pk=self.pk).raised)
 
 
+Interval = Literal["week", "month", "year"]
+
+
 class Frequency(models.TextChoices):
     ONE_TIME = "one_time", _("one time")
     WEEKLY = "week", _("weekly")
     MONTHLY = "month", _("monthly")
     YEARLY = "year", _("yearly")
+
+    @property
+    def interval(self) -> Interval:
+        """The Stripe billing interval of a recurring frequency."""
+        return _INTERVALS[self]
+
+
+_INTERVALS: dict[str, Interval] = {"week": "week", "month": "month", "year": "year"}
+
+
+class DonationQuerySet(models.QuerySet):
+    """The named ways a Stripe object leads to its donation. Lookups only read."""
+
+    def locked(self) -> DonationQuerySet:
+        """Row-locked until the transaction ends (webhook handlers change what they find)."""
+        return self.select_for_update()
+
+    def by_public_id(self, public_id: object) -> Donation | None:
+        return self.filter(public_id=public_id).first()
+
+    def by_reference(self, reference: str) -> Donation | None:
+        """By our id, as Checkout's client_reference_id or metadata carries it."""
+        if not (reference.isascii() and reference.isdigit()):
+            return None
+        return self.filter(pk=int(reference)).first()
+
+    def by_checkout_session(self, session_id: str) -> Donation | None:
+        return self.filter(stripe_checkout_session_id=session_id).first() if session_id else None
+
+    def by_subscription(self, subscription_id: str, reference: str = "") -> Donation | None:
+        """By subscription id; else by our id from the subscription's metadata, since an
+        invoice can arrive before checkout.session.completed told us the subscription."""
+        if subscription_id:
+            found = self.filter(stripe_subscription_id=subscription_id).first()
+            if found is not None:
+                return found
+        # Only a donation that has no subscription yet may be found by its id.
+        unlinked = self.filter(stripe_subscription_id="")
+        return unlinked.by_reference(reference)
+
+    def by_payment_intent(self, payment_intent_id: str) -> Donation | None:
+        if not payment_intent_id:
+            return None
+        return self.filter(payments__stripe_payment_intent_id=payment_intent_id).first()
 
 
 class Donation(models.Model):
@@ -103,6 +153,8 @@ class Donation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DonationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -120,6 +172,12 @@ class Donation(models.Model):
     @property
     def amount_display(self) -> str:
         return format_cents(self.amount_cents)
+
+    def update(self, **fields: object) -> None:
+        """Set and save these fields only (never the status: see donations.lifecycle)."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=[*fields, "updated_at"])
 
     def paid_payment_count(self) -> int:
         return self.payments.filter(status__in=Payment.COUNTED).count()
@@ -170,7 +228,7 @@ class WebhookEvent(models.Model):
 
     class Status(models.TextChoices):
         PROCESSED = "processed", _("Processed")
-        IGNORED = "ignored", _("Ignored (type not handled)")
+        IGNORED = "ignored", _("Ignored")
         FAILED = "failed", _("Failed (Stripe will retry)")
 
     stripe_id = models.CharField(max_length=255, unique=True)
@@ -179,6 +237,7 @@ class WebhookEvent(models.Model):
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text=_("Why an event was ignored."))
     attempts = models.PositiveIntegerField(default=1)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -190,6 +249,24 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.stripe_id}"
 
 
-def format_cents(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"
+class DonationBoxQuerySet(models.QuerySet):
+    def open(self) -> DonationBoxQuerySet:
+        """Boxes that take donations: their campaign is active."""
+        return self.filter(campaign__active=True).select_related("campaign", "article")
+
+
+class DonationBox(models.Model):
+    """The donation box under one article, collecting for one campaign."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, related_name="donation_box"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="boxes")
+
+    objects = DonationBoxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "donation boxes"
+
+    def __str__(self) -> str:
+        return f"{self.campaign} under {self.article}"

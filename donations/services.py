@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 from stripe.params.checkout import SessionCreateParams
 
 from articles.models import Article
+from donations import lifecycle
+from donations.lifecycle import Event
 from donations.models import Campaign, Donation, Frequency
+from donations.money import cents_as_decimal
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ def start_donation(
     of the same form (same token, same details) reuses the first donation and its
     session instead of opening a second one.
     """
-    donation, created = _donation_for(
+    donation, created = _donation_for_submission(
         campaign=campaign, article=article, token=token, details=details
     )
     if donation.checkout_url:
@@ -62,24 +65,21 @@ def start_donation(
     except (StripeError, PaymentsNotConfigured) as error:
         logger.warning("Checkout for donation %s failed: %s", donation.pk, error)
         if created:  # a repeated submission leaves the first one's donation alone
-            donation.status = Donation.Status.FAILED
-            donation.error = f"{type(error).__name__}: {error}"
-            donation.save(update_fields=["status", "error", "updated_at"])
+            error_text = f"{type(error).__name__}: {error}"
+            lifecycle.apply(donation, Event.CHECKOUT_NOT_OPENED, error=error_text)
         raise DonationError(
             _("We could not reach our payment provider. Nothing was charged; please try again.")
         ) from error
-    donation.stripe_checkout_session_id = session.id
-    donation.checkout_url = session.url or ""
-    donation.save(update_fields=["stripe_checkout_session_id", "checkout_url", "updated_at"])
+    donation.update(stripe_checkout_session_id=session.id, checkout_url=session.url or "")
     return donation
 
 
-def _donation_for(
+def _donation_for_submission(
     *, campaign: Campaign, article: Article | None, token: uuid.UUID | None, details: dict[str, Any]
 ) -> tuple[Donation, bool]:
     """The donation for this submission, and whether this request created it."""
     if token is not None:
-        existing = Donation.objects.filter(public_id=token).first()
+        existing = Donation.objects.by_public_id(token)
         if existing is not None:
             same = all(getattr(existing, f) == details[f] for f in DETAIL_FIELDS)
             if (
@@ -102,7 +102,7 @@ def _donation_for(
         return donation, True
     except IntegrityError:
         # The same form submitted twice at once: the other request created it.
-        return Donation.objects.get(public_id=token), False
+        return Donation.objects.get(public_id=token), False  # it exists: the race was lost
 
 
 def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:
@@ -138,7 +138,8 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
         params["payment_intent_data"] = {"description": name, "metadata": metadata}
     else:
         params["mode"] = "subscription"
-        params["line_items"][0]["price_data"]["recurring"] = {"interval": donation.frequency}
+        recurring = {"interval": Frequency(donation.frequency).interval}
+        params["line_items"][0]["price_data"]["recurring"] = recurring
         params["subscription_data"] = {"description": name, "metadata": metadata}
     return params
 
@@ -158,28 +159,26 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
         public_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
     except signing.BadSignature:
         return {}
-    donation = Donation.objects.filter(public_id=public_id, campaign=campaign).first()
-    if donation is None:
+    donation = Donation.objects.by_public_id(public_id)
+    if donation is None or donation.campaign_id != campaign.pk:
         return {}
     initial = {name: getattr(donation, name) for name in DETAIL_FIELDS if name != "amount_cents"}
     if str(donation.amount_cents) in map(str, campaign.preset_amounts):
         initial["amount"] = str(donation.amount_cents)
     else:
-        initial["other_amount"] = (
-            f"{donation.amount_cents // 100}.{donation.amount_cents % 100:02d}"
-        )
+        initial["other_amount"] = cents_as_decimal(donation.amount_cents)
     if not donation.is_recurring:
         initial["payment_count"] = None
     return initial
 
 
-def donation_for_checkout(session_id: str) -> Donation | None:
-    """The donation a finished Checkout Session belongs to (for the thank-you page).
+def donation_back_from_checkout(session_id: str) -> Donation | None:
+    """The donation whose Checkout Session sent the visitor to the thank-you page.
 
     The session is retrieved from Stripe once to confirm it is the donation's; the
     answer is cached, since the page checks again every few seconds while pending.
     """
-    donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
+    donation = Donation.objects.by_checkout_session(session_id)
     if donation is None:
         return None
     key = f"donations:checkout-owner:{session_id}"

@@ -1,5 +1,8 @@
 """Every call this site makes to the Stripe API goes through this module.
 
+It holds only what the site itself calls; test runs drive test mode through
+stripe_testkit.
+
 Typed against the stripe SDK's bundled types (`mypy --strict` runs on this file).
 With STRIPE_API_BASE set, the same calls go to a local Stripe-compatible server
 (the payments sandbox) instead of api.stripe.com.
@@ -12,10 +15,7 @@ from typing import Literal
 
 import stripe
 from django.conf import settings
-from stripe.params import (
-    SubscriptionCreateParamsItemPriceData,
-    SubscriptionScheduleUpdateParamsPhase,
-)
+from stripe.params import SubscriptionScheduleUpdateParamsPhase
 from stripe.params.checkout import SessionCreateParams
 
 Interval = Literal["day", "week", "month", "year"]
@@ -53,9 +53,6 @@ class StripeGateway:
 
     def retrieve_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return self.client.v1.checkout.sessions.retrieve(session_id)
-
-    def expire_checkout_session(self, session_id: str) -> stripe.checkout.Session:
-        return self.client.v1.checkout.sessions.expire(session_id)
 
     # Subscriptions --------------------------------------------------------------
     def retrieve_subscription(self, subscription_id: str) -> stripe.Subscription:
@@ -97,68 +94,6 @@ class StripeGateway:
             schedule.id,
             {"phases": [phase], "end_behavior": "cancel", "proration_behavior": "none"},
         )
-
-    # Test mode only: what `manage.py payment_run` needs beyond the site's own calls.
-    def create_test_clock(self, *, frozen_time: int, name: str) -> stripe.test_helpers.TestClock:
-        return self.client.v1.test_helpers.test_clocks.create(
-            {"frozen_time": frozen_time, "name": name}
-        )
-
-    def retrieve_test_clock(self, clock_id: str) -> stripe.test_helpers.TestClock:
-        return self.client.v1.test_helpers.test_clocks.retrieve(clock_id)
-
-    def advance_test_clock(self, clock_id: str, frozen_time: int) -> stripe.test_helpers.TestClock:
-        return self.client.v1.test_helpers.test_clocks.advance(
-            clock_id, {"frozen_time": frozen_time}
-        )
-
-    def create_customer(
-        self, *, email: str, test_clock: str, payment_method: str
-    ) -> stripe.Customer:
-        """A customer on a test clock paying with a test payment method (pm_card_visa …)."""
-        customer = self.client.v1.customers.create({"email": email, "test_clock": test_clock})
-        self.use_payment_method(customer.id, payment_method)
-        return customer
-
-    def use_payment_method(self, customer_id: str, payment_method: str) -> None:
-        """Attach a test payment method and make it the customer's default."""
-        attached = self.client.v1.payment_methods.attach(payment_method, {"customer": customer_id})
-        self.client.v1.customers.update(
-            customer_id, {"invoice_settings": {"default_payment_method": attached.id}}
-        )
-
-    def create_product(self, name: str) -> stripe.Product:
-        return self.client.v1.products.create({"name": name})
-
-    def create_subscription(
-        self,
-        *,
-        customer: str,
-        product: str,
-        amount_cents: int,
-        interval: Interval,
-        metadata: dict[str, str],
-    ) -> stripe.Subscription:
-        price_data: SubscriptionCreateParamsItemPriceData = {
-            "currency": "usd",
-            "product": product,
-            "unit_amount": amount_cents,
-            "recurring": {"interval": interval},
-        }
-        return self.client.v1.subscriptions.create(
-            {"customer": customer, "items": [{"price_data": price_data}], "metadata": metadata}
-        )
-
-    def list_invoices(self, subscription_id: str) -> list[stripe.Invoice]:
-        page = self.client.v1.invoices.list({"subscription": subscription_id, "limit": 100})
-        return list(page.data)
-
-    def undelivered_events(self) -> list[stripe.Event]:
-        page = self.client.v1.events.list({"delivery_success": False, "limit": 100})
-        return list(page.data)
-
-    def list_events(self, event_type: str) -> list[stripe.Event]:
-        return list(self.client.v1.events.list({"type": event_type, "limit": 100}).data)
 
 
 def construct_event(payload: bytes, signature: str | None, secret: str) -> stripe.Event:

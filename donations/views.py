@@ -12,7 +12,8 @@ from django_ratelimit.decorators import ratelimit
 
 from articles.views import render_article, visible_articles
 from donations.forms import DonationForm
-from donations.services import DonationError, donation_for_checkout, start_donation
+from donations.models import DonationBox
+from donations.services import DonationError, donation_back_from_checkout, start_donation
 from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
 
 
@@ -23,27 +24,33 @@ def _donation_rate(group: str, request: HttpRequest) -> str:
 @require_POST
 @ratelimit(key="ip", rate=_donation_rate, method="POST", block=False)
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        visible_articles(request).select_related("campaign"), slug=slug, campaign__active=True
+    box = get_object_or_404(
+        DonationBox.objects.open(), article__in=visible_articles(request), article__slug=slug
     )
-    form = DonationForm(request.POST, campaign=article.campaign)
+    form = DonationForm(request.POST, campaign=box.campaign)
+
+    def answer_with_form(status: int = 200) -> HttpResponse:
+        return render_article(
+            request, box.article, extra_context={"donation_form": form}, status=status
+        )
+
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, _("Too many attempts from your connection. Please wait a minute."))
-        return render_article(request, article, donation_form=form, status=429)
+        return answer_with_form(429)
     if not form.is_valid():
-        return render_article(request, article, donation_form=form)
+        return answer_with_form()
     try:
         donation = start_donation(
-            campaign=article.campaign,
-            article=article,
+            campaign=box.campaign,
+            article=box.article,
             token=form.cleaned_data["token"],
             details=form.cleaned_data,
             base_url=f"{request.scheme}://{request.get_host()}",
         )
     except DonationError as error:
         form.add_error(None, str(error))
-        return render_article(request, article, donation_form=form, status=502)
+        return answer_with_form(502)
     response = HttpResponseRedirect(donation.checkout_url)
     response.status_code = 303
     return response
@@ -52,7 +59,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")[:255]
-    donation = donation_for_checkout(session_id) if session_id else None
+    donation = donation_back_from_checkout(session_id) if session_id else None
     status = 200 if donation else 404
     return render(request, "donations/thanks.html", {"donation": donation}, status=status)
 

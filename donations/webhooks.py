@@ -4,7 +4,9 @@ Every event is stored by its Stripe id under a unique constraint, and handled
 inside one transaction that holds a lock on its row, so a redelivered or
 concurrently duplicated event has exactly one effect. A handler that fails
 rolls back its effects; the event is then stored as failed with the error and
-answered with a 5xx, so that Stripe delivers it again.
+answered with a 5xx, so that Stripe delivers it again. An event that does not
+apply to its donation's status (donations.lifecycle) is rolled back as a whole
+too, and stored as ignored with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from donations.fulfilment import HANDLERS
+from donations.lifecycle import NotApplicable
 from donations.models import WebhookEvent
 from donations.stripe_gateway import SignatureVerificationError, construct_event
 
@@ -52,6 +55,10 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
     body = json.loads(payload)
     try:
         with transaction.atomic():
+            # The row is created as failed: it is committed only together with the
+            # handler's effects, which overwrite the status; until then a concurrent
+            # delivery of the same event waits on the row lock, and a row that is
+            # still failed afterwards is one that a later delivery must handle again.
             record, created = WebhookEvent.objects.select_for_update().get_or_create(
                 stripe_id=event.id,
                 defaults={
@@ -63,9 +70,10 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
             )
             if not created and record.status != WebhookEvent.Status.FAILED:
                 return Outcome.DUPLICATE
-            outcome = _fulfil(event)
+            outcome, note = _fulfil(event)
             record.status = WebhookEvent.Status(outcome.value)
             record.error = ""
+            record.note = note
             record.processed_at = timezone.now()
             if not created:
                 record.attempts += 1
@@ -77,12 +85,18 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
         return Outcome.FAILED
 
 
-def _fulfil(event: stripe.Event) -> Outcome:
+def _fulfil(event: stripe.Event) -> tuple[Outcome, str]:
+    """Run the event's handler; the outcome and, for an ignored event, why."""
     handler = HANDLERS.get(event.type)
     if handler is None:
-        return Outcome.IGNORED
-    handler(event.data.object)
-    return Outcome.PROCESSED
+        return Outcome.IGNORED, "This site does not act on this type of event."
+    try:
+        with transaction.atomic():  # a savepoint: an event that does not apply leaves nothing
+            handler(event.data.object)
+    except NotApplicable as reason:
+        logger.info("Stripe event %s (%s) ignored: %s", event.id, event.type, reason)
+        return Outcome.IGNORED, str(reason)
+    return Outcome.PROCESSED, ""
 
 
 def _record_failure(event: stripe.Event, body: object, error: Exception) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"
-
+from donations.money import format_cents as _money
+from stripe_testkit.cards import DECLINED, FAILS_ON_RENEWAL, VISA
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 2rem auto;
@@ -53,7 +50,7 @@ def checkout_page(session: dict[str, Any], error: str = "", card_number: str = "
     <form method="post" action="/c/pay/{escape(session["id"])}">
       <label for="card-number">Card number</label>
       <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number"
-             placeholder="4242 4242 4242 4242" value="{escape(card_number)}" required
+             placeholder="{VISA.number}" value="{escape(card_number)}" required
              {'aria-invalid="true" aria-describedby="card-error"' if error else ""}>
       <label for="card-name">Name on card</label>
       <input id="card-name" name="name" autocomplete="cc-name">
@@ -84,8 +81,8 @@ def checkout_page(session: dict[str, Any], error: str = "", card_number: str = "
     {alert}
     {form}
     {back}
-    <p><small>Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined;
-    4000 0000 0000 0341 pays now and fails on renewals.</small></p>
+    <p><small>Test cards: {VISA.number} succeeds; {DECLINED.number} is declined;
+    {FAILS_ON_RENEWAL.number} pays now and fails on renewals.</small></p>
   </main>
 </body>
 </html>"""

@@ -5,29 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox.store import StripeError
+from stripe_testkit import cards
+from stripe_testkit.cards import DECLINE, FAIL_AFTER_ATTACH, INSUFFICIENT, OK
 
 if TYPE_CHECKING:
     from stripe_sandbox.api import Sandbox
 
-OK, DECLINE, FAIL_AFTER_ATTACH, INSUFFICIENT = "ok", "decline", "fail_after_attach", "insufficient"
-
-# Stripe's documented test card numbers and what the sandbox does with them.
-TEST_CARDS = {
-    "4242424242424242": ("visa", OK),
-    "4000056655665556": ("visa", OK),
-    "5555555555554444": ("mastercard", OK),
-    "4000002500003155": ("visa", OK),  # needs 3-D Secure: the sandbox approves it
-    "4000000000000002": ("visa", DECLINE),
-    "4000000000009995": ("visa", INSUFFICIENT),
-    "4000000000000341": ("visa", FAIL_AFTER_ATTACH),
-}
-# Test payment method tokens usable through the API (no browser).
+# Stripe's documented test cards and test payment method tokens (no browser), and
+# what the sandbox does with each.
+TEST_CARDS = {card.digits: (card.brand, card.outcome) for card in cards.ALL}
 TEST_PAYMENT_METHODS = {
-    "pm_card_visa": ("4242424242424242", OK),
-    "pm_card_mastercard": ("5555555555554444", OK),
-    "pm_card_chargeDeclined": ("4000000000000002", DECLINE),
-    "pm_card_chargeDeclinedInsufficientFunds": ("4000000000009995", INSUFFICIENT),
-    "pm_card_chargeCustomerFail": ("4000000000000341", FAIL_AFTER_ATTACH),
+    card.payment_method: (card.digits, card.outcome) for card in cards.ALL if card.payment_method
 }
 DECLINES = {
     DECLINE: ("Your card was declined.", "generic_decline"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import queue
@@ -14,15 +12,10 @@ import urllib.request
 from typing import Any
 
 from stripe_sandbox.store import API_VERSION, Store
+from stripe_testkit.signing import signature_header
 
 logger = logging.getLogger("stripe_sandbox.webhooks")
 RETRY_DELAYS = (0.05, 0.2, 0.5, 1, 2, 4, 8)
-
-
-def signature_header(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
 
 
 class Webhooks:

@@ -1,10 +1,9 @@
-import time
-
 import pytest
 import stripe
 from django.core.cache import cache
 
 from stripe_sandbox.server import SandboxServer
+from stripe_testkit.testmode import TestModeStripe
 from tests.factories import DonationFactory, StaffUserFactory
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
@@ -62,15 +61,6 @@ def post_event(client):
     return post
 
 
-def wait_for(condition, timeout: float = 15, what: str = "a condition"):
-    """Poll `condition` until it is true (a wait on a condition, never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}")
-        time.sleep(0.01)
-
-
 @pytest.fixture
 def sandbox_server():
     """The payments sandbox on a free port, delivering nowhere."""
@@ -78,6 +68,12 @@ def sandbox_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def sandbox_kit(sandbox_server):
+    """The test kit driving the sandbox of `sandbox_server`."""
+    return TestModeStripe("sk_test_sandbox", api_base=sandbox_server.url)
 
 
 @pytest.fixture
@@ -101,6 +97,8 @@ def site_with_sandbox(live_server, stripe_settings):
     server.stop()
 
 
-def all_delivered(server) -> bool:
-    with server.sandbox.store.lock:
-        return all(event["pending_webhooks"] == 0 for event in server.sandbox.store.events)
+@pytest.fixture
+def site_sandbox_kit(site_with_sandbox):
+    """The test kit driving the sandbox that `site_with_sandbox` started."""
+    _, server = site_with_sandbox
+    return TestModeStripe("sk_test_sandbox", api_base=server.url)

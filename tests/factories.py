@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
-from donations.models import Campaign, Donation, Frequency, Payment
+from donations.models import Campaign, Donation, DonationBox, Frequency, Payment
 
 
 def donation_form_data(**changes: str) -> dict[str, str]:
@@ -70,12 +70,23 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     description = "Help us keep the 287(g) program alive."
 
 
+class DonationBoxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DonationBox
+
+    article = factory.SubFactory(ArticleFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+
+
 class CampaignArticleFactory(ArticleFactory):
-    """A published article with a donation box."""
+    """A published article with a donation box (`article.donation_box.campaign`)."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     title = "The ongoing assault on 287(g)"
     slug = factory.Sequence(lambda n: f"the-ongoing-assault-{n}")
-    campaign = factory.SubFactory(CampaignFactory)
+    donation_box = factory.RelatedFactory(DonationBoxFactory, factory_related_name="article")
 
 
 class DonationFactory(factory.django.DjangoModelFactory):

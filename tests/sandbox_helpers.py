@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import requests
 
+from stripe_testkit.cards import VISA
+
 
 def session_params(mode: str = "payment", amount: int = 2000, **extra):
     price = {"currency": "usd", "unit_amount": amount, "product_data": {"name": "Donation"}}
@@ -19,5 +21,6 @@ def session_params(mode: str = "payment", amount: int = 2000, **extra):
     }
 
 
-def pay(session, card="4242 4242 4242 4242"):
-    return requests.post(session.url, data={"card_number": card}, allow_redirects=False, timeout=10)
+def pay(session, card_number: str = VISA.number):
+    data = {"card_number": card_number}
+    return requests.post(session.url, data=data, allow_redirects=False, timeout=10)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
 from typing import Any
+
+from stripe_testkit.signing import signature_header
 
 WEBHOOK_SECRET = "whsec_test_secret"
 _ids = itertools.count(1)
 
 
 def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
-    """The Stripe-Signature header Stripe would send for `payload`."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    signed = f"{timestamp}.".encode() + payload
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+    """The Stripe-Signature header Stripe would send for `payload` to our test endpoint."""
+    return signature_header(payload, secret, timestamp)
 
 
 def event(event_type: str, obj: dict[str, Any], event_id: str | None = None) -> bytes:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article
 from articles.seeds import SeedError, escape_markdown, parse_seed, read_seed
-from tests.factories import ArticleFactory, CampaignFactory
+from tests.factories import ArticleFactory
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "000_3ecc6590c8abffa7.txt"
 GOOD = "A title\n\nPublished on March 3rd, 2020\n\nFirst paragraph.\n\nA heading\n\nSecond one.\n"
@@ -147,25 +147,3 @@ def test_the_article_page_serves_the_seed(client):
     assert 'datetime="2012-02-25T00:00:00+00:00"' in html
     home = client.get("/").content.decode()
     assert 'href="/articles/the-ongoing-assault-on-287g/"' in home
-
-
-@pytest.mark.django_db
-def test_the_seed_article_gets_the_default_campaign_once(tmp_path):
-    shutil.copy(SEED, tmp_path)
-    call_command("load_seed", dir=tmp_path)
-    article = Article.objects.get()
-    assert article.campaign.name == "General Fund"
-    assert article.campaign.preset_amounts == [1000, 2000, 3000]
-    other = CampaignFactory(name="Chosen by staff")
-    article.campaign = other
-    article.save()
-    call_command("load_seed", dir=tmp_path)
-    article.refresh_from_db()
-    assert article.campaign == other
-
-
-@pytest.mark.django_db
-def test_a_seed_without_the_widget_gets_no_campaign(tmp_path):
-    (tmp_path / "post.txt").write_text(GOOD, encoding="utf-8")
-    call_command("load_seed", dir=tmp_path)
-    assert Article.objects.get().campaign is None

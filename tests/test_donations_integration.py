@@ -5,12 +5,17 @@ import requests
 
 from donations.models import Donation
 from donations.testmode.visitor import Visitor
-from tests.conftest import all_delivered, wait_for
+from stripe_testkit.cards import DECLINED, VISA
+from stripe_testkit.waiting import wait_until
 from tests.factories import CampaignArticleFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-VISA, DECLINED = "4242 4242 4242 4242", "4000 0000 0000 0002"
 DONOR = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"}
+
+
+@pytest.fixture
+def kit(site_sandbox_kit):
+    return site_sandbox_kit
 
 
 @pytest.fixture
@@ -19,10 +24,10 @@ def article():
 
 
 def donation_for(checkout):
-    return Donation.objects.get(stripe_checkout_session_id=checkout.session_id)
+    return Donation.objects.by_checkout_session(checkout.session_id)
 
 
-def test_one_time_20_is_paid_and_shown_in_the_admin(site_with_sandbox, article, client):
+def test_one_time_20_is_paid_and_shown_in_the_admin(site_with_sandbox, kit, article, client):
     live, sandbox = site_with_sandbox
     visitor = Visitor(live.url)
     checkout = visitor.donate(article.get_absolute_url(), amount="2000", **DONOR)
@@ -31,7 +36,7 @@ def test_one_time_20_is_paid_and_shown_in_the_admin(site_with_sandbox, article, 
     assert thanks.status_code == 200
     assert "Thank you, Ada!" in thanks.text
     assert "$20" in thanks.text
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     donation = donation_for(checkout)
     assert donation.status == Donation.Status.PAID
     assert donation.payments.get().amount_cents == 2000
@@ -42,37 +47,25 @@ def test_one_time_20_is_paid_and_shown_in_the_admin(site_with_sandbox, article, 
     assert "Paid" in admin
 
 
-def test_monthly_3_makes_exactly_three_payments(site_with_sandbox, article):
-    live, sandbox = site_with_sandbox
-    gateway_client = sandbox.sandbox
+def test_monthly_3_makes_exactly_three_payments(site_with_sandbox, kit, article):
+    live, _ = site_with_sandbox
     visitor = Visitor(live.url)
     checkout = visitor.donate(
         article.get_absolute_url(), amount="3000", frequency="month", payment_count="3", **DONOR
     )
     visitor.pay(checkout, VISA)
-    wait_for(lambda: all_delivered(sandbox) and donation_for(checkout).stripe_schedule_id)
+    kit.wait_for_webhooks()
+    wait_until(lambda: donation_for(checkout).stripe_schedule_id, what="the schedule")
     donation = donation_for(checkout)
     assert donation.status == Donation.Status.ACTIVE
-    for _ in range(4):
-        subscription = gateway_client.store.get(donation.stripe_subscription_id, "subscription")
-        if subscription["status"] == "canceled":
-            break
-        end = subscription["items"]["data"][0]["current_period_end"]
-        response = requests.post(
-            f"{sandbox.url}/v1/test_helpers/test_clocks/{subscription['test_clock']}/advance",
-            data={"frozen_time": end + 60},
-            headers={"Authorization": "Bearer sk_test_fake"},
-            timeout=10,
-        )
-        assert response.status_code == 200
-        wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.run_subscription_to_end(donation.stripe_subscription_id, 3)
     donation.refresh_from_db()
     assert donation.paid_payment_count() == 3
     assert donation.status == Donation.Status.COMPLETED
 
 
-def test_a_declined_card_then_a_good_one(site_with_sandbox, article):
-    live, sandbox = site_with_sandbox
+def test_a_declined_card_then_a_good_one(site_with_sandbox, kit, article):
+    live, _ = site_with_sandbox
     visitor = Visitor(live.url)
     checkout = visitor.donate(article.get_absolute_url(), amount="", other_amount="12.50", **DONOR)
     declined = visitor.pay(checkout, DECLINED)
@@ -80,13 +73,15 @@ def test_a_declined_card_then_a_good_one(site_with_sandbox, article):
     assert "Your card was declined." in declined.text
     assert donation_for(checkout).status == Donation.Status.PENDING
     assert visitor.pay(checkout, VISA).status_code == 200
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     donation = donation_for(checkout)
     assert (donation.status, donation.amount_cents) == (Donation.Status.PAID, 1250)
 
 
-def test_back_from_checkout_refills_the_form_and_expiry_is_recorded(site_with_sandbox, article):
-    live, sandbox = site_with_sandbox
+def test_back_from_checkout_refills_the_form_and_expiry_is_recorded(
+    site_with_sandbox, kit, article
+):
+    live, _ = site_with_sandbox
     visitor = Visitor(live.url)
     checkout = visitor.donate(
         article.get_absolute_url(), amount="1000", frequency="week", payment_count="5", **DONOR
@@ -97,21 +92,17 @@ def test_back_from_checkout_refills_the_form_and_expiry_is_recorded(site_with_sa
     assert 'value="1000" checked' in form
     assert '<option value="week" selected>' in form
     assert 'value="ada@example.org"' in form
-    requests.post(
-        f"{sandbox.url}/v1/checkout/sessions/{checkout.session_id}/expire",
-        headers={"Authorization": "Bearer sk_test_fake"},
-        timeout=10,
-    )
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.expire_checkout_session(checkout.session_id)
+    kit.wait_for_webhooks()
     assert donation_for(checkout).status == Donation.Status.EXPIRED
 
 
-def test_a_refund_in_stripe_is_recorded(site_with_sandbox, article):
+def test_a_refund_in_stripe_is_recorded(site_with_sandbox, kit, article):
     live, sandbox = site_with_sandbox
     visitor = Visitor(live.url)
     checkout = visitor.donate(article.get_absolute_url(), amount="2000", **DONOR)
     visitor.pay(checkout, VISA)
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     donation = donation_for(checkout)
     requests.post(
         f"{sandbox.url}/v1/refunds",
@@ -119,7 +110,7 @@ def test_a_refund_in_stripe_is_recorded(site_with_sandbox, article):
         headers={"Authorization": "Bearer sk_test_fake"},
         timeout=10,
     )
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     donation.refresh_from_db()
     assert donation.status == Donation.Status.REFUNDED
     assert donation.campaign.raised_cents() == 0

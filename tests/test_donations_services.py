@@ -27,12 +27,13 @@ def test_recurring_params_carry_interval_and_metadata():
 
 def test_resume_refills_a_preset_or_another_amount():
     article = CampaignArticleFactory()
-    preset = DonationFactory(campaign=article.campaign, article=article, amount_cents=3000)
-    other = DonationFactory(campaign=article.campaign, article=article, amount_cents=1205)
+    campaign = article.donation_box.campaign
+    preset = DonationFactory(campaign=campaign, article=article, amount_cents=3000)
+    other = DonationFactory(campaign=campaign, article=article, amount_cents=1205)
     token = resume_path(preset).split("resume=")[1].removesuffix("#donate")
-    assert resume_initial(token, campaign=article.campaign)["amount"] == "3000"
+    assert resume_initial(token, campaign=campaign)["amount"] == "3000"
     token = resume_path(other).split("resume=")[1].removesuffix("#donate")
-    initial = resume_initial(token, campaign=article.campaign)
+    initial = resume_initial(token, campaign=campaign)
     assert initial["other_amount"] == "12.05"
     assert "amount" not in initial
     assert initial["email"] == other.email

@@ -63,8 +63,8 @@ def test_article_without_a_campaign_has_no_donation_box(client):
 
 
 def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article, fake_stripe):
-    article.campaign.active = False
-    article.campaign.save()
+    article.donation_box.campaign.active = False
+    article.donation_box.campaign.save()
     assert "You are donating to" not in client.get(article.get_absolute_url()).content.decode()
     assert donate(client, article).status_code == 404
     assert fake_stripe.requests == []

@@ -11,7 +11,8 @@ import requests
 from django.conf import settings
 
 from donations.testmode.visitor import Visitor
-from tests.conftest import wait_for
+from stripe_testkit.cards import VISA
+from stripe_testkit.waiting import wait_until
 
 
 def free_port() -> int:
@@ -55,18 +56,18 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env):
         text=True,
     )
     try:
-        wait_for(lambda: answers(site_port) and answers(sandbox_port), 60, "the site")
+        wait_until(lambda: answers(site_port) and answers(sandbox_port), 60, "the site")
         visitor = Visitor(f"http://127.0.0.1:{site_port}")
         checkout = visitor.donate(
             "/articles/the-ongoing-assault-on-287g/",
             amount="2000", first_name="Ada", last_name="Lovelace", email="ada@example.org",
         )  # fmt: skip
         assert checkout.url.startswith(f"http://127.0.0.1:{sandbox_port}/c/pay/cs_test_")
-        thanks = visitor.pay(checkout, "4242 4242 4242 4242")
+        thanks = visitor.pay(checkout, VISA)
         assert thanks.status_code == 200
-        wait_for(lambda: ">Paid<" in requests.get(thanks.url, timeout=5).text, 30, "Paid")
+        wait_until(lambda: ">Paid<" in requests.get(thanks.url, timeout=5).text, 30, "Paid")
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         output = process.communicate(timeout=30)[0]
     assert "payments go to the local sandbox" in output
-    wait_for(lambda: not answers(sandbox_port), 10, "the sandbox to stop with the site")
+    wait_until(lambda: not answers(sandbox_port), 10, "the sandbox to stop with the site")

@@ -4,6 +4,7 @@ import pytest
 import requests
 import stripe
 
+from stripe_testkit.cards import DECLINED
 from tests.sandbox_helpers import pay, session_params
 
 
@@ -45,7 +46,7 @@ def test_paying_completes_the_session_and_returns_to_success_url(sandbox_client)
 
 def test_a_declined_card_shows_the_decline_and_keeps_the_session_open(sandbox_client):
     session = sandbox_client.v1.checkout.sessions.create(session_params())
-    response = pay(session, "4000 0000 0000 0002")
+    response = pay(session, DECLINED.number)
     assert response.status_code == 402
     assert "Your card was declined." in response.text
     assert 'aria-invalid="true"' in response.text

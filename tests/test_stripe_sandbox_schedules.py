@@ -4,6 +4,7 @@ import pytest
 import stripe
 
 from stripe_sandbox.timeline import add_interval
+from stripe_testkit.cards import FAILS_ON_RENEWAL, VISA
 from tests.sandbox_helpers import pay, session_params
 
 
@@ -11,11 +12,11 @@ from tests.sandbox_helpers import pay, session_params
 def subscribed(sandbox_client):
     """A monthly subscription made through Checkout with a card."""
 
-    def make(card="4242 4242 4242 4242", interval="month"):
+    def make(card=VISA, interval="month"):
         session = sandbox_client.v1.checkout.sessions.create(
             session_params("subscription", interval=interval)
         )
-        pay(session, card)
+        pay(session, card.number)
         sub_id = sandbox_client.v1.checkout.sessions.retrieve(session.id).subscription
         return sandbox_client.v1.subscriptions.retrieve(sub_id)
 
@@ -40,14 +41,6 @@ def end_after(client, subscription, interval, count):
     )  # fmt: skip
 
 
-def advance_one_period(client, subscription_id):
-    subscription = client.v1.subscriptions.retrieve(subscription_id)
-    end = subscription["items"].data[0].current_period_end
-    return client.v1.test_helpers.test_clocks.advance(
-        subscription.test_clock, {"frozen_time": end + 60}
-    )
-
-
 def paid_invoices(client, subscription_id):
     invoices = client.v1.invoices.list({"subscription": subscription_id, "limit": 100}).data
     return [i for i in invoices if i.status == "paid"]
@@ -55,7 +48,7 @@ def paid_invoices(client, subscription_id):
 
 @pytest.mark.parametrize(("interval", "count"), [("week", 2), ("month", 3), ("year", 2)])
 def test_a_schedule_with_a_duration_ends_after_n_payments(
-    sandbox_client, subscribed, interval, count
+    sandbox_client, sandbox_kit, subscribed, interval, count
 ):
     subscription = subscribed(interval=interval)
     schedule = end_after(sandbox_client, subscription, interval, count)
@@ -65,7 +58,7 @@ def test_a_schedule_with_a_duration_ends_after_n_payments(
     for _ in range(count + 2):
         if sandbox_client.v1.subscriptions.retrieve(subscription.id).status == "canceled":
             break
-        assert advance_one_period(sandbox_client, subscription.id).status == "ready"
+        assert sandbox_kit.advance_one_period(subscription.id).status == "ready"
     ended = sandbox_client.v1.subscriptions.retrieve(subscription.id)
     assert ended.status == "canceled"
     assert ended.ended_at == schedule.phases[0].end_date
@@ -74,17 +67,17 @@ def test_a_schedule_with_a_duration_ends_after_n_payments(
     assert final.status == "completed"
 
 
-def test_without_a_schedule_renewals_go_on(sandbox_client, subscribed):
+def test_without_a_schedule_renewals_go_on(sandbox_client, sandbox_kit, subscribed):
     subscription = subscribed()
     for _ in range(4):
-        advance_one_period(sandbox_client, subscription.id)
+        sandbox_kit.advance_one_period(subscription.id)
     assert sandbox_client.v1.subscriptions.retrieve(subscription.id).status == "active"
     assert len(paid_invoices(sandbox_client, subscription.id)) == 5
 
 
-def test_the_0341_card_pays_at_checkout_and_fails_renewals(sandbox_client, subscribed):
-    subscription = subscribed("4000 0000 0000 0341")
-    advance_one_period(sandbox_client, subscription.id)
+def test_the_0341_card_pays_at_checkout_and_fails_renewals(sandbox_client, sandbox_kit, subscribed):
+    subscription = subscribed(FAILS_ON_RENEWAL)
+    sandbox_kit.advance_one_period(subscription.id)
     renewed = sandbox_client.v1.subscriptions.retrieve(subscription.id)
     assert renewed.status == "past_due"
     invoice = sandbox_client.v1.invoices.retrieve(renewed.latest_invoice)

@@ -8,7 +8,7 @@ import pytest
 import stripe
 
 from stripe_sandbox.server import SandboxServer
-from tests.conftest import all_delivered, wait_for
+from stripe_testkit.testmode import TestModeStripe
 from tests.sandbox_helpers import pay, session_params
 
 SECRET = "whsec_sandbox_test"
@@ -52,8 +52,7 @@ def delivering():
         sandbox = SandboxServer("127.0.0.1", 0, receiver.url, SECRET)
         sandbox.start()
         servers.append((receiver, sandbox))
-        client = stripe.StripeClient("sk_test_x", base_addresses={"api": sandbox.url})
-        return receiver, sandbox, client
+        return receiver, TestModeStripe("sk_test_x", api_base=sandbox.url)
 
     yield make
     for receiver, sandbox in servers:
@@ -62,10 +61,11 @@ def delivering():
 
 
 def test_one_time_checkout_events_are_signed_and_in_stripes_order(delivering):
-    receiver, sandbox, client = delivering()
+    receiver, kit = delivering()
+    client = kit.client
     session = client.v1.checkout.sessions.create(session_params())
     pay(session)
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     events = receiver.events()  # verifies every Stripe-Signature with the SDK
     assert [e.type for e in events] == [
         "payment_intent.created",
@@ -79,10 +79,11 @@ def test_one_time_checkout_events_are_signed_and_in_stripes_order(delivering):
 
 
 def test_subscription_events_have_the_current_api_shapes(delivering):
-    receiver, sandbox, client = delivering()
+    receiver, kit = delivering()
+    client = kit.client
     params = session_params("subscription", subscription_data={"metadata": {"donation_id": "4"}})
     pay(client.v1.checkout.sessions.create(params))
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     events = receiver.events()
     types = [e.type for e in events]
     assert types.index("invoice.paid") < types.index("checkout.session.completed")
@@ -96,17 +97,19 @@ def test_subscription_events_have_the_current_api_shapes(delivering):
 
 
 def test_a_failed_delivery_is_retried_until_it_succeeds(delivering):
-    receiver, sandbox, client = delivering(failures=2)
+    receiver, kit = delivering(failures=2)
+    client = kit.client
     session = client.v1.checkout.sessions.create(session_params())
     client.v1.checkout.sessions.expire(session.id)
-    wait_for(lambda: all_delivered(sandbox), what="webhooks")
+    kit.wait_for_webhooks()
     bodies = [json.loads(body)["id"] for body, _ in receiver.deliveries]
     assert len(bodies) == 3
     assert len(set(bodies)) == 1  # the same event, delivered three times
 
 
 def test_undelivered_events_are_listed_as_such(delivering):
-    *_, client = delivering(failures=1000)
+    _, kit = delivering(failures=1000)
+    client = kit.client
     session = client.v1.checkout.sessions.create(session_params())
     client.v1.checkout.sessions.expire(session.id)
     pending = client.v1.events.list({"delivery_success": False}).data

@@ -1,7 +1,9 @@
 """What each Stripe event does to our donations: one handler per event type.
 
-Handlers run inside the event's transaction (see donations.webhooks), must be
-safe to run again, and must cope with events arriving out of order.
+A handler finds the donation the event is about and applies the event to it
+through donations.lifecycle. Handlers run inside the event's transaction (see
+donations.webhooks), must be safe to run again, and must cope with events
+arriving out of order.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from donations.fulfilment import checkout, subscriptions
+from donations.fulfilment import checkout, refunds, subscriptions
 
 HANDLERS: dict[str, Callable[[Any], None]] = {
     "checkout.session.completed": checkout.checkout_completed,
@@ -20,5 +22,5 @@ HANDLERS: dict[str, Callable[[Any], None]] = {
     "invoice.payment_failed": subscriptions.invoice_payment_failed,
     "customer.subscription.updated": subscriptions.subscription_updated,
     "customer.subscription.deleted": subscriptions.subscription_deleted,
-    "charge.refunded": subscriptions.charge_refunded,
+    "charge.refunded": refunds.charge_refunded,
 }

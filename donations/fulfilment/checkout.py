@@ -2,57 +2,44 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.utils import timezone
 
-from donations.fulfilment.fields import field, locked_donation, metadata, stripe_id
-from donations.models import Donation, Payment
+from donations import lifecycle
+from donations.lifecycle import Event
+from donations.models import Donation, Frequency, Payment
 from donations.stripe_gateway import get_gateway
+from donations.stripe_objects import donation_reference, field, stripe_id
 
-logger = logging.getLogger(__name__)
-Status = Donation.Status
+PAID_STATUSES = ("paid", "no_payment_required")
 
 
-def _donation_for_session(session: Any) -> Donation | None:
-    reference = str(field(session, "client_reference_id") or metadata(session, "donation_id"))
-    if not reference.isdigit():
-        logger.debug("Checkout session %s is not one of ours", session.id)
-        return None
-    return locked_donation(pk=int(reference))
+def _donation(session: Any) -> Donation | None:
+    return Donation.objects.locked().by_reference(donation_reference(session))
 
 
 def checkout_completed(session: Any) -> None:
-    donation = _donation_for_session(session)
+    donation = _donation(session)
     if donation is None:
-        return
-    donation.stripe_checkout_session_id = session.id
-    donation.stripe_customer_id = (
-        stripe_id(field(session, "customer")) or donation.stripe_customer_id
-    )
-    if session.payment_status in ("paid", "no_payment_required"):
-        _mark_paid(donation, session)
-    donation.save()
+        return  # a session some other integration on the account opened
+    ids = {
+        "stripe_checkout_session_id": session.id,
+        "stripe_customer_id": stripe_id(field(session, "customer")) or donation.stripe_customer_id,
+    }
+    if session.payment_status not in PAID_STATUSES:
+        # A delayed payment method (e.g. a bank debit): async_payment_succeeded or
+        # async_payment_failed follows and says how it ended.
+        donation.update(**ids)
+    elif donation.is_recurring:
+        _start_subscription(donation, session, ids)
+    else:
+        _paid_once(donation, session, ids)
 
 
-def _mark_paid(donation: Donation, session: Any) -> None:
-    if donation.is_recurring:
-        donation.stripe_subscription_id = stripe_id(field(session, "subscription"))
-        if donation.status in (Status.PENDING, Status.FAILED, Status.EXPIRED):
-            donation.status = Status.ACTIVE
-        if donation.stripe_subscription_id and not donation.stripe_schedule_id:
-            schedule = get_gateway().end_subscription_after(
-                donation.stripe_subscription_id,
-                interval=donation.frequency,  # type: ignore[arg-type]
-                count=donation.payment_count,
-            )
-            donation.stripe_schedule_id = schedule.id
-        return
+def _paid_once(donation: Donation, session: Any, ids: dict[str, str]) -> None:
     intent_id = stripe_id(field(session, "payment_intent"))
-    donation.stripe_payment_intent_id = intent_id
-    if donation.status not in (Status.REFUNDED,):
-        donation.status = Status.PAID
+    lifecycle.apply(donation, Event.PAID_ONCE, stripe_payment_intent_id=intent_id, **ids)
     if intent_id:
         Payment.objects.get_or_create(
             stripe_payment_intent_id=intent_id,
@@ -66,16 +53,33 @@ def _mark_paid(donation: Donation, session: Any) -> None:
         )
 
 
+def _start_subscription(donation: Donation, session: Any, ids: dict[str, str]) -> None:
+    subscription_id = stripe_id(field(session, "subscription"))
+    lifecycle.apply(
+        donation, Event.SUBSCRIPTION_STARTED, stripe_subscription_id=subscription_id, **ids
+    )
+    # The schedule makes Stripe stop after the N payments the donor chose. A
+    # donation that has one keeps it: a redelivered event never makes a second.
+    if subscription_id and not donation.stripe_schedule_id:
+        schedule = get_gateway().end_subscription_after(
+            subscription_id,
+            interval=Frequency(donation.frequency).interval,
+            count=donation.payment_count,
+        )
+        donation.update(stripe_schedule_id=schedule.id)
+
+
 def checkout_async_failed(session: Any) -> None:
-    donation = _donation_for_session(session)
-    if donation is not None and donation.status == Status.PENDING:
-        donation.status = Status.FAILED
-        donation.error = "The payment failed after checkout (asynchronous payment method)."
-        donation.save()
+    donation = _donation(session)
+    if donation is not None:
+        lifecycle.apply(
+            donation,
+            Event.CHECKOUT_FAILED,
+            error="The payment failed after checkout (asynchronous payment method).",
+        )
 
 
 def checkout_expired(session: Any) -> None:
-    donation = _donation_for_session(session)
-    if donation is not None and donation.status == Status.PENDING:
-        donation.status = Status.EXPIRED
-        donation.save()
+    donation = _donation(session)
+    if donation is not None:
+        lifecycle.apply(donation, Event.CHECKOUT_EXPIRED)

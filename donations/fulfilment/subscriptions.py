@@ -1,48 +1,39 @@
-"""What invoice, subscription and refund events do to a donation and its payments."""
+"""What invoice and subscription events do to a recurring donation and its payments."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from donations.fulfilment.fields import field, locked_donation, metadata, stripe_id, timestamp
-from donations.models import Donation, Frequency, Payment
+from donations import lifecycle
+from donations.lifecycle import Event
+from donations.models import Donation, Payment
 from donations.stripe_gateway import get_gateway
+from donations.stripe_objects import (
+    field,
+    invoice_payment_intent,
+    invoice_subscription,
+    metadata,
+    timestamp,
+)
 
 logger = logging.getLogger(__name__)
-Status = Donation.Status
-FINAL = {Status.COMPLETED, Status.CANCELED, Status.REFUNDED}
 
 
-def _donation_for_invoice(invoice: Any) -> Donation | None:
-    parent = field(invoice, "parent")
-    details = field(parent, "subscription_details") if parent else None
-    if details is None:
-        return None
-    subscription_id = stripe_id(field(details, "subscription"))
-    donation = locked_donation(stripe_subscription_id=subscription_id) if subscription_id else None
-    if donation is None:
-        reference = metadata(details, "donation_id")
-        if reference.isdigit():
-            donation = locked_donation(pk=int(reference))
-            if donation is not None and not donation.stripe_subscription_id:
-                donation.stripe_subscription_id = subscription_id
-    if donation is None:
-        logger.debug("Invoice %s is not for one of our subscriptions", invoice.id)
-    return donation
+def _donation_for_invoice(invoice: Any) -> tuple[Donation | None, str]:
+    subscription_id, reference = invoice_subscription(invoice)
+    if not (subscription_id or reference):
+        return None, ""  # not a subscription's invoice
+    return Donation.objects.locked().by_subscription(subscription_id, reference), subscription_id
 
 
-def _invoice_payment_intent(invoice: Any) -> str:
-    payments = field(invoice, "payments")
-    for item in field(payments, "data", []) if payments else []:
-        payment = field(item, "payment")
-        if payment is not None and field(payment, "type") == "payment_intent":
-            return stripe_id(field(payment, "payment_intent"))
-    return ""
+def _donation_for_subscription(subscription: Any) -> Donation | None:
+    reference = metadata(subscription, "donation_id")
+    return Donation.objects.locked().by_subscription(subscription.id, reference)
 
 
 def invoice_paid(invoice: Any) -> None:
-    donation = _donation_for_invoice(invoice)
+    donation, subscription_id = _donation_for_invoice(invoice)
     if donation is None:
         return
     values = {
@@ -53,37 +44,41 @@ def invoice_paid(invoice: Any) -> None:
         "error": "",
         "paid_at": timestamp(field(field(invoice, "status_transitions"), "paid_at")),
     }
-    intent_id = _invoice_payment_intent(invoice)
+    intent_id = invoice_payment_intent(invoice)
     if intent_id:
         values["stripe_payment_intent_id"] = intent_id
+    lifecycle.apply(
+        donation,
+        Event.RENEWAL_PAID,
+        stripe_subscription_id=donation.stripe_subscription_id or subscription_id,
+    )
     Payment.objects.update_or_create(stripe_invoice_id=invoice.id, defaults=values)
-    if donation.status in (Status.PENDING, Status.PAST_DUE, Status.FAILED, Status.EXPIRED):
-        donation.status = Status.ACTIVE
-    _enforce_payment_count(donation)
-    donation.save()
+    _end_at_payment_count(donation)
 
 
-def _enforce_payment_count(donation: Donation) -> None:
+def _end_at_payment_count(donation: Donation) -> None:
     """Safety net for the schedule: never take more than the payments chosen."""
     paid = donation.paid_payment_count()
     if paid < donation.payment_count or not donation.stripe_subscription_id:
         return
-    if donation.status == Status.CANCELED:
-        donation.status = Status.COMPLETED  # the last payment arrived after the end
+    if donation.status == Donation.Status.CANCELED:
+        # Stripe ended the subscription already; its last payment arrived after that.
+        lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE)
         return
     if paid > donation.payment_count or not donation.stripe_schedule_id:
         logger.warning("Donation %s reached %s payments: cancelling", donation.pk, paid)
         subscription = get_gateway().retrieve_subscription(donation.stripe_subscription_id)
         if subscription.status != "canceled":
             get_gateway().cancel_subscription(donation.stripe_subscription_id)
-        donation.status = Status.COMPLETED
+        lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE)
 
 
 def invoice_payment_failed(invoice: Any) -> None:
-    donation = _donation_for_invoice(invoice)
+    donation, _ = _donation_for_invoice(invoice)
     if donation is None:
         return
     error = "The renewal payment failed; Stripe will retry it."
+    lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)
     Payment.objects.get_or_create(
         stripe_invoice_id=invoice.id,
         defaults={
@@ -94,45 +89,27 @@ def invoice_payment_failed(invoice: Any) -> None:
             "error": error,
         },
     )
-    donation.error = error
-    donation.save()
+
+
+# Subscription statuses that say something about the donation; others (incomplete,
+# trialing, paused …) change nothing here.
+SUBSCRIPTION_EVENTS = {
+    "past_due": Event.SUBSCRIPTION_PAST_DUE,
+    "unpaid": Event.SUBSCRIPTION_PAST_DUE,
+    "active": Event.SUBSCRIPTION_RESUMED,
+}
 
 
 def subscription_updated(subscription: Any) -> None:
-    donation = locked_donation(stripe_subscription_id=subscription.id)
-    if donation is None or donation.status in FINAL:
-        return
-    if subscription.status in ("past_due", "unpaid"):
-        donation.status = Status.PAST_DUE
-    elif subscription.status == "active" and donation.status in (Status.PENDING, Status.PAST_DUE):
-        donation.status = Status.ACTIVE
-    donation.save()
+    donation = _donation_for_subscription(subscription)
+    event = SUBSCRIPTION_EVENTS.get(subscription.status)
+    if donation is not None and event is not None:
+        lifecycle.apply(donation, event)
 
 
 def subscription_deleted(subscription: Any) -> None:
-    donation = locked_donation(stripe_subscription_id=subscription.id)
-    if donation is None or donation.status == Status.REFUNDED:
+    donation = _donation_for_subscription(subscription)
+    if donation is None:
         return
     finished = donation.paid_payment_count() >= donation.payment_count
-    donation.status = Status.COMPLETED if finished else Status.CANCELED
-    donation.save()
-
-
-def charge_refunded(charge: Any) -> None:
-    intent_id = stripe_id(field(charge, "payment_intent"))
-    payment = (
-        Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent_id).first()
-        if intent_id
-        else None
-    )
-    if payment is None:
-        logger.debug("Refunded charge %s matches no payment of ours", charge.id)
-        return
-    payment.amount_refunded_cents = charge.amount_refunded
-    if charge.amount_refunded >= payment.amount_cents:
-        payment.status = Payment.Status.REFUNDED
-    payment.save()
-    donation = payment.donation
-    if donation.frequency == Frequency.ONE_TIME and payment.status == Payment.Status.REFUNDED:
-        donation.status = Status.REFUNDED
-        donation.save()
+    lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE if finished else Event.SUBSCRIPTION_CANCELED)

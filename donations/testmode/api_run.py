@@ -12,18 +12,17 @@ import json
 import time
 from decimal import Decimal
 
-from donations.models import Donation
+from donations.models import Donation, Frequency
 from donations.testmode.harness import Harness, donation_article, progress
-from donations.testmode.scenarios import DECLINED, FAILS_ON_RENEWAL, SCENARIOS, Result, Scenario
+from donations.testmode.scenarios import SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Visitor
-
-PAYMENT_METHODS = {DECLINED: "pm_card_chargeDeclined", FAILS_ON_RENEWAL: "pm_card_visa"}
+from stripe_testkit.cards import DECLINED, FAILS_ON_RENEWAL, VISA
 
 
 def run(harness: Harness) -> list[Result]:
     article = donation_article()
     visitor = Visitor(harness.site_url)
-    product = harness.gateway.create_product("Payment run donation").id
+    product = harness.stripe.create_product("Payment run donation").id
     results = []
     for number, scenario in enumerate(SCENARIOS, start=1):
         progress(f"[{number}/{len(SCENARIOS)}] {scenario.name}")
@@ -48,12 +47,12 @@ def _checkout_session(harness: Harness, visitor: Visitor, path: str, scenario: S
         result.notes.append(f"FAIL: session is {session.mode} {session.amount_total}")
     else:
         result.notes.append(f"session {session.mode} {session.amount_total} cents")
-    result.status = harness.gateway.expire_checkout_session(checkout.session_id).status or ""
+    result.status = harness.stripe.expire_checkout_session(checkout.session_id).status or ""
     return result
 
 
 def _subscription(harness: Harness, scenario: Scenario, product: str, number: int) -> Result:
-    gateway = harness.gateway
+    stripe = harness.stripe
     declined = scenario.card == DECLINED
     result = Result(
         scenario.name,
@@ -61,27 +60,36 @@ def _subscription(harness: Harness, scenario: Scenario, product: str, number: in
         expected_payments=scenario.expected_payments,
         expect_ended=None if declined else True,
     )
-    clock = gateway.create_test_clock(frozen_time=int(time.time()), name=f"payment run {number}")
-    customer = gateway.create_customer(
+    clock = stripe.create_test_clock(frozen_time=int(time.time()), name=f"payment run {number}")
+    # A card that fails on renewals is attached after the first payment, as a donor
+    # whose card stops working would; the first payment is made with a good one.
+    first_card = DECLINED if declined else VISA
+    customer = stripe.create_customer(
         email=f"payment-run+{number}@example.org",
         test_clock=clock.id,
-        payment_method=PAYMENT_METHODS.get(scenario.card or "", "pm_card_visa"),
+        payment_method=first_card.payment_method,
     )
-    interval = scenario.form.get("frequency", "month")
-    subscription = gateway.create_subscription(
+    # The declined one-time scenario is proven as a monthly subscription's first payment.
+    frequency = Frequency(scenario.form.get("frequency", Frequency.MONTHLY))
+    if frequency == Frequency.ONE_TIME:
+        frequency = Frequency.MONTHLY
+    subscription = stripe.create_subscription(
         customer=customer.id,
         product=product,
         amount_cents=int(scenario.form["amount"]),
-        interval=interval if interval != "one_time" else "month",  # type: ignore[arg-type]
+        interval=frequency.interval,
         metadata={"payment_run": scenario.name},
     )
     if subscription.status == "active":
-        gateway.end_subscription_after(subscription.id, interval=interval, count=scenario.count)  # type: ignore[arg-type]
+        # The site's own call, as its webhook handler makes it.
+        harness.gateway.end_subscription_after(
+            subscription.id, interval=frequency.interval, count=scenario.count
+        )
         if scenario.card == FAILS_ON_RENEWAL:
-            gateway.use_payment_method(customer.id, "pm_card_chargeCustomerFail")
+            stripe.use_payment_method(customer.id, FAILS_ON_RENEWAL.payment_method)
         harness.run_subscription_to_end(subscription.id, scenario.count)
-    subscription = gateway.retrieve_subscription(subscription.id)
-    invoices = gateway.list_invoices(subscription.id)
+    subscription = stripe.retrieve_subscription(subscription.id)
+    invoices = stripe.list_invoices(subscription.id)
     result.status = subscription.status
     result.payments = sum(1 for invoice in invoices if invoice.status == "paid")
     if not declined:
@@ -93,7 +101,7 @@ def _subscription(harness: Harness, scenario: Scenario, product: str, number: in
 def _duplicate_delivery(harness: Harness) -> Result:
     """An event Stripe really sent, delivered to the site twice: one effect."""
     result = Result("duplicated webhook", "expired")
-    events = harness.gateway.list_events("checkout.session.expired")
+    events = harness.stripe.list_events("checkout.session.expired")
     if not events:
         result.notes.append("FAIL: no checkout.session.expired event to deliver")
         return result
@@ -105,6 +113,6 @@ def _duplicate_delivery(harness: Harness) -> Result:
     result.notes.append(f"deliveries answered {answers}")
     if answers[1] != "duplicate":
         result.notes.append("FAIL: the second delivery was not recognised as a duplicate")
-    donation = Donation.objects.filter(stripe_checkout_session_id=events[0].data.object.id).first()
+    donation = Donation.objects.by_checkout_session(events[0].data.object.id)
     result.status = donation.status if donation else "–"
     return result

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 
 from donations.models import Donation
-from donations.testmode.harness import Harness, donation_article, progress, wait_until
+from donations.testmode.harness import Harness, RunError, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor
+from stripe_testkit.waiting import wait_until
 
 
 def run(harness: Harness) -> list[Result]:
@@ -43,7 +44,7 @@ def _checkout(
     harness: Harness, visitor: Visitor, scenario: Scenario, checkout: Checkout, result: Result
 ) -> None:
     if scenario.card is None:
-        harness.gateway.expire_checkout_session(checkout.session_id)
+        harness.stripe.expire_checkout_session(checkout.session_id)
         return
     page = visitor.pay(checkout, scenario.card)
     if scenario.expected_status == "pending":  # a declined card
@@ -54,7 +55,10 @@ def _checkout(
 
 
 def _donation(checkout: Checkout) -> Donation:
-    return Donation.objects.get(stripe_checkout_session_id=checkout.session_id)
+    donation = Donation.objects.by_checkout_session(checkout.session_id)
+    if donation is None:
+        raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
+    return donation
 
 
 def _advance_through_renewals(harness: Harness, checkout: Checkout, scenario: Scenario) -> None:
@@ -67,8 +71,8 @@ def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Re
     result.status = donation.status
     result.payments = donation.paid_payment_count()
     if scenario.recurring and donation.stripe_subscription_id:
-        subscription = harness.gateway.retrieve_subscription(donation.stripe_subscription_id)
-        invoices = harness.gateway.list_invoices(donation.stripe_subscription_id)
+        subscription = harness.stripe.retrieve_subscription(donation.stripe_subscription_id)
+        invoices = harness.stripe.list_invoices(donation.stripe_subscription_id)
         paid = sum(1 for invoice in invoices if invoice.status == "paid")
         result.ended = subscription.status == "canceled"
         result.notes.append(f"Stripe: {paid} paid of {len(invoices)} invoices")
@@ -79,7 +83,7 @@ def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Re
 def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     """Deliver an already-processed event again: it must change nothing."""
     result = Result("duplicated webhook", "paid", expected_payments=1)
-    events = harness.gateway.list_events("checkout.session.completed")
+    events = harness.stripe.list_events("checkout.session.completed")
     event = next((e for e in events if e.data.object.id == original.session_id), None)
     if event is None:
         result.notes.append("FAIL: no checkout.session.completed event to repeat")

@@ -6,19 +6,22 @@ import contextlib
 import secrets
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 
 from articles.models import Article
+from donations.models import DonationBox
 from donations.stripe_gateway import StripeGateway, get_gateway
+from stripe_testkit.signing import signature_header
+from stripe_testkit.testmode import TestModeStripe
 
 SANDBOX_KEY = "sk_test_sandbox"
 
@@ -30,36 +33,22 @@ class RunError(Exception):
 @dataclass
 class Harness:
     site_url: str
-    gateway: StripeGateway
+    gateway: StripeGateway  # the site's own calls
+    stripe: TestModeStripe  # what only a test run calls
     webhook_secret: str
     offline: bool
 
-    def wait_for_webhooks(self, timeout: float = 60) -> None:
-        """Wait until Stripe (or the sandbox) has delivered every event it created."""
-        if not self.offline:
-            return  # real Stripe delivers only through `stripe listen`; nothing to wait for
-        wait_until(lambda: not self.gateway.undelivered_events(), timeout, "webhooks")
+    def wait_for_webhooks(self) -> None:
+        """Offline, wait until the sandbox has delivered every event it created; real
+        Stripe delivers only through `stripe listen`, so there is nothing to wait for."""
+        if self.offline:
+            self.stripe.wait_for_webhooks()
 
     def run_subscription_to_end(self, subscription_id: str, payments: int) -> None:
-        """Advance the subscription's test clock a billing period at a time until it ends
-        (or one period past the payments it should make), waiting for each advance."""
-        for _ in range(payments + 1):
-            subscription = self.gateway.retrieve_subscription(subscription_id)
-            if subscription.status == "canceled":
-                return
-            clock_id = str(subscription.test_clock)
-            period_end = subscription["items"].data[0].current_period_end
-            self.gateway.advance_test_clock(clock_id, period_end + 60)
-            wait_until(lambda c=clock_id: self._clock_ready(c), 120, "the test clock")
-            self.wait_for_webhooks()
-
-    def _clock_ready(self, clock_id: str) -> bool:
-        return self.gateway.retrieve_test_clock(clock_id).status == "ready"
+        self.stripe.run_subscription_to_end(subscription_id, payments, webhooks=self.offline)
 
     def post_signed(self, payload: bytes) -> requests.Response:
         """POST `payload` to the site's webhook, signed as Stripe signs it."""
-        from stripe_sandbox.webhooks import signature_header
-
         return requests.post(
             f"{self.site_url}/stripe/webhook/",
             data=payload,
@@ -73,31 +62,16 @@ class Harness:
 
 def donation_article() -> Article:
     """The published article whose donation box the run donates through."""
-    article = Article.objects.published().exclude(campaign=None).first()
-    if article is None:
-        raise RunError("No published article with a campaign: run `manage.py load_seed`.")
-    return article
+    box = DonationBox.objects.open().filter(article__in=Article.objects.published()).first()
+    if box is None:
+        raise RunError("No published article with a donation box: run `manage.py load_seed`.")
+    return box.article
 
 
 def progress(text: str) -> None:
     """One progress line on stderr (the report itself goes to stdout)."""
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    polls = 0
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RunError(f"Timed out after {timeout:.0f} s waiting for {what}")
-        polls += 1
-        if polls % 20 == 0:
-            sys.stderr.write(f"\r  … waiting for {what} ({polls * 0.05:.1f} s)")
-            sys.stderr.flush()
-        time.sleep(0.05)
-    if polls >= 20:
-        sys.stderr.write("\r" + " " * 60 + "\r")
 
 
 @contextlib.contextmanager
@@ -166,4 +140,5 @@ def harness(*, offline: bool) -> Iterator[Harness]:
             stack.enter_context(
                 override_settings(STRIPE_API_BASE=api, STRIPE_MAX_NETWORK_RETRIES=0)
             )
-        yield Harness(site_url, get_gateway(), secret, offline)
+        test_mode = TestModeStripe(settings.STRIPE_SECRET_KEY, api_base=settings.STRIPE_API_BASE)
+        yield Harness(site_url, get_gateway(), test_mode, secret, offline)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-VISA = "4242 4242 4242 4242"
-DECLINED = "4000 0000 0000 0002"
-FAILS_ON_RENEWAL = "4000 0000 0000 0341"
+from stripe_testkit.cards import DECLINED, FAILS_ON_RENEWAL, VISA, TestCard
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     form: dict[str, str]
-    card: str | None  # None: the visitor abandons the checkout
+    card: TestCard | None  # None: the visitor abandons the checkout
     expected_status: str
     expected_payments: int
     expect_ended: bool | None = None  # None: not a subscription

@@ -9,6 +9,7 @@ from html import unescape
 import requests
 
 from donations.testmode.harness import RunError
+from stripe_testkit.cards import TestCard
 
 _ERROR = re.compile(r"<strong>([^<]+)</strong>")
 _HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)"')
@@ -46,10 +47,10 @@ class Visitor:
         url = response.headers["Location"]
         return Checkout(url=url, session_id=url.rstrip("/").rsplit("/", 1)[-1])
 
-    def pay(self, checkout: Checkout, card_number: str) -> requests.Response:
+    def pay(self, checkout: Checkout, card: TestCard) -> requests.Response:
         """Pay on the sandbox's checkout page; follow it back to the thank-you page."""
         response = self.http.post(
-            checkout.url, data={"card_number": card_number}, allow_redirects=False, timeout=60
+            checkout.url, data={"card_number": card.number}, allow_redirects=False, timeout=60
         )
         if response.status_code == 303:
             return self.http.get(response.headers["Location"], timeout=30)

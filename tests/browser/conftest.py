@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article
-from tests.conftest import all_delivered, wait_for
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that the
 # tests (and pytest-django's database set-up) make there are still synchronous.
@@ -51,7 +50,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(site_with_sandbox):
+def site(site_with_sandbox, site_sandbox_kit):
     """The live site with the real seed post and its donation box, and the sandbox."""
     live, sandbox = site_with_sandbox
     call_command("load_seed", verbosity=0)
@@ -59,9 +58,9 @@ def site(site_with_sandbox):
 
 
 @pytest.fixture
-def delivered(site):
-    _, sandbox, _ = site
-    return lambda: wait_for(lambda: all_delivered(sandbox), what="webhooks")
+def delivered(site_sandbox_kit):
+    """Wait until the sandbox has delivered every webhook it has created."""
+    return site_sandbox_kit.wait_for_webhooks
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -48,8 +47,7 @@ def test_article_page_with_errors_shown(page, site, artifacts):
     assert not serious, describe(serious)
 
 
-@pytest.mark.parametrize("card", ["4242 4242 4242 4242"])
-def test_checkout_and_thank_you_pages(page, site, artifacts, card):
+def test_checkout_and_thank_you_pages(page, site, artifacts):
     url, _, article = site
     page.goto(url + article.get_absolute_url())
     page.get_by_text("$20", exact=True).click()
@@ -58,7 +56,7 @@ def test_checkout_and_thank_you_pages(page, site, artifacts, card):
     expect(page.get_by_label("Card number")).to_be_visible()
     serious = audit(page, artifacts, "checkout")
     assert not serious, describe(serious)
-    pay(page, card)
+    pay(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
     serious = audit(page, artifacts, "thanks")
     assert not serious, describe(serious)

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from donations.models import Donation
+from stripe_testkit.cards import DECLINED, VISA, TestCard
 from tests.factories import StaffUserFactory
-
-VISA, DECLINED = "4242 4242 4242 4242", "4000 0000 0000 0002"
 
 
 def fill_donor(page: Page, first="Ada", last="Lovelace", email="ada@example.org"):
@@ -17,9 +16,9 @@ def fill_donor(page: Page, first="Ada", last="Lovelace", email="ada@example.org"
     page.get_by_label("Email").fill(email)
 
 
-def pay(page: Page, card=VISA):
+def pay(page: Page, card: TestCard = VISA):
     expect(page.get_by_text("TEST MODE")).to_be_visible()
-    page.get_by_label("Card number").fill(card)
+    page.get_by_label("Card number").fill(card.number)
     page.get_by_role("button", name=re.compile("^Pay")).click()
 
 
@@ -162,7 +161,7 @@ def test_a_keyboard_only_donation(page, site, delivered):
     page.keyboard.press("Enter")
     expect(page.get_by_label("Card number")).to_be_visible()
     tab_to(page, "card-number")
-    page.keyboard.type(VISA)
+    page.keyboard.type(VISA.number)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
     delivered()

@@ -18,6 +18,7 @@ from donations.stripe_gateway import StripeError
 from donations.testmode import api_run, checkout_run
 from donations.testmode.harness import RunError, harness
 from donations.testmode.scenarios import table
+from stripe_testkit.waiting import TimedOut
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         try:
             with harness(offline=offline) as setup:
                 results = (api_run if api_only else checkout_run).run(setup)
-        except (RunError, StripeError) as error:
+        except (RunError, StripeError, TimedOut) as error:
             raise CommandError(f"The payment run could not finish: {error}") from error
         self.stdout.write(table(results))
         failed = [r.name for r in results if not r.ok]

@@ -1,0 +1,29 @@
+"""`{% donation_box article %}`: the donation box under an article that has one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from articles.models import Article
+from donations.forms import DonationForm
+from donations.models import DonationBox
+from donations.services import resume_initial
+
+register = template.Library()
+
+
+@register.inclusion_tag("donations/donation_box.html", takes_context=True)
+def donation_box(context: template.Context, article: Article) -> dict[str, Any]:
+    """The form the donate view passed (with the visitor's errors), or a new one for the
+    article's active campaign, refilled from a `resume` link back from Checkout."""
+    form = context.get("donation_form")
+    if form is None:
+        box = DonationBox.objects.open().filter(article=article).first()
+        if box is None:
+            return {"form": None}
+        request = context["request"]
+        initial = resume_initial(request.GET.get("resume", ""), campaign=box.campaign)
+        form = DonationForm(campaign=box.campaign, initial=initial)
+    return {"form": form, "article": article, "csrf_token": context.get("csrf_token")}

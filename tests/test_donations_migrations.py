@@ -1,0 +1,34 @@
+"""Migrations that move data: an article's campaign becomes its donation box."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BEFORE = [("articles", "0002_article_campaign"), ("donations", "0001_initial")]
+AFTER = [("articles", "0003_remove_article_campaign"), ("donations", "0002_donation_box")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_an_articles_campaign_becomes_its_donation_box_and_back():
+    apps = migrate(BEFORE)
+    campaign = apps.get_model("donations", "Campaign").objects.create(name="G", slug="g")
+    Article = apps.get_model("articles", "Article")
+    with_box = Article.objects.create(title="A", slug="a", body="b", campaign_id=campaign.pk)
+    Article.objects.create(title="B", slug="b", body="b")
+    apps = migrate(AFTER)
+    boxes = apps.get_model("donations", "DonationBox").objects.values_list(
+        "article_id", "campaign_id"
+    )
+    assert list(boxes) == [(with_box.pk, campaign.pk)]
+    apps = migrate(BEFORE)
+    Article = apps.get_model("articles", "Article")
+    assert Article.objects.get(slug="a").campaign_id == campaign.pk
+    assert Article.objects.get(slug="b").campaign_id is None
+    migrate(AFTER)
