@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from stripe.params import test_helpers as pt
 
 from stripe_sandbox import billing, checkout, clocks, customers, payments, schedules
 from stripe_sandbox.params import check
+from stripe_sandbox.shape import complete
 from stripe_sandbox.store import Store, StripeError, list_object
 from stripe_sandbox.timeline import CLOCK
 from stripe_sandbox.webhooks import Webhooks
@@ -26,6 +28,8 @@ class Sandbox:
         self.base_url = base_url.rstrip("/")
         self.store = Store()
         self.webhooks = Webhooks(self.store, webhook_url, webhook_secret)
+        # The latest successful answers, for tests that check their shapes.
+        self.answers: deque[dict[str, Any]] = deque(maxlen=10_000)
 
     def handle(
         self, method: str, path: str, params: dict[str, Any], idempotency_key: str | None = None
@@ -45,8 +49,13 @@ class Sandbox:
         with self.store.lock:
             if method == "POST" and idempotency_key:
                 object_id = match.groupdict().get("id", "")
-                return self._idempotent(idempotency_key, path, params, handler, object_id)
-            return 200, self.store.snapshot(handler(self, params, match.groupdict().get("id", "")))
+                status, body = self._idempotent(idempotency_key, path, params, handler, object_id)
+            else:
+                status = 200
+                body = self.store.snapshot(handler(self, params, match.groupdict().get("id", "")))
+            complete(body)
+            self.answers.append(body)
+            return status, body
 
     def _idempotent(
         self, key: str, path: str, params: dict[str, Any], handler: Handler, object_id: str

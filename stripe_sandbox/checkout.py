@@ -72,7 +72,7 @@ def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
             "cancel_url": params.get("cancel_url"),
             "url": f"{sb.base_url}/c/pay/{session_id}",
             "expires_at": int(time.time()) + SESSION_LIFETIME,
-            "ui_mode": "hosted",
+            "ui_mode": "hosted_page",
             "payment_method_types": ["card"],
             "line_items_internal": {
                 "price": price["id"],

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from stripe_sandbox.shape import complete
 from stripe_sandbox.store import API_VERSION, Store
 from stripe_testkit.signing import signature_header
 
@@ -33,7 +34,7 @@ class Webhooks:
     def emit(
         self, event_type: str, obj: dict[str, Any], previous: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        data: dict[str, Any] = {"object": self.store.snapshot(obj)}
+        data: dict[str, Any] = {"object": complete(self.store.snapshot(obj))}
         if previous is not None:
             data["previous_attributes"] = previous
         event = {

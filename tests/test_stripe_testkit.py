@@ -7,6 +7,7 @@ import stripe
 
 from stripe_sandbox.payments import TEST_CARDS, TEST_PAYMENT_METHODS
 from stripe_testkit import cards
+from stripe_testkit.shapes import ShapeCheck
 from stripe_testkit.signing import signature_header
 from stripe_testkit.testmode import TestModeStripe
 from stripe_testkit.waiting import TimedOut, wait_until
@@ -36,3 +37,19 @@ def test_every_card_and_payment_method_is_known_to_the_sandbox():
 def test_the_kit_refuses_a_live_key():
     with pytest.raises(ValueError, match="test mode only"):
         TestModeStripe("sk_live_x")
+
+
+def test_shapes_name_a_missing_attribute_a_null_and_a_value_outside_the_literal():
+    check = ShapeCheck()
+    session = {"id": "cs_1", "object": "checkout.session", "ui_mode": "hosted", "mode": None}
+    check.check(session, "session")
+    assert "session.ui_mode: 'hosted' is not one of" in " ".join(check.problems)
+    assert "session.mode: null, but not Optional" in check.problems
+    assert "session.created: missing" in check.problems
+
+
+def test_shapes_walk_nested_objects_and_lists():
+    check = ShapeCheck()
+    invoice = {"object": "invoice", "lines": {"object": "list", "data": [{"object": "line_item"}]}}
+    check.check(invoice, "in")
+    assert "in.lines.data[0].amount: missing" in check.problems

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
 from django.conf import settings
@@ -22,6 +23,9 @@ from donations.models import DonationBox
 from donations.stripe_gateway import StripeGateway, get_gateway
 from stripe_testkit.signing import signature_header
 from stripe_testkit.testmode import TestModeStripe
+
+if TYPE_CHECKING:
+    from stripe_sandbox.server import SandboxServer
 
 SANDBOX_KEY = "sk_test_sandbox"
 
@@ -37,6 +41,7 @@ class Harness:
     stripe: TestModeStripe  # what only a test run calls
     webhook_secret: str
     offline: bool
+    sandbox: SandboxServer | None = None  # offline: the sandbox the run talks to
 
     def wait_for_webhooks(self) -> None:
         """Offline, wait until the sandbox has delivered every event it created; real
@@ -108,13 +113,13 @@ def site_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def sandbox(webhook_url: str, secret: str) -> Iterator[str]:
+def sandbox(webhook_url: str, secret: str) -> Iterator[SandboxServer]:
     from stripe_sandbox.server import SandboxServer  # the run's own dependency, not the site's
 
     server = SandboxServer("127.0.0.1", 0, webhook_url, secret)
     server.start()
     try:
-        yield server.url
+        yield server
     finally:
         server.stop()
 
@@ -135,10 +140,11 @@ def harness(*, offline: bool) -> Iterator[Harness]:
             overrides["STRIPE_SECRET_KEY"] = SANDBOX_KEY
         stack.enter_context(override_settings(**overrides))
         site_url = stack.enter_context(site_server())
+        server = None
         if offline:
-            api = stack.enter_context(sandbox(f"{site_url}/stripe/webhook/", secret))
+            server = stack.enter_context(sandbox(f"{site_url}/stripe/webhook/", secret))
             stack.enter_context(
-                override_settings(STRIPE_API_BASE=api, STRIPE_MAX_NETWORK_RETRIES=0)
+                override_settings(STRIPE_API_BASE=server.url, STRIPE_MAX_NETWORK_RETRIES=0)
             )
         test_mode = TestModeStripe(settings.STRIPE_SECRET_KEY, api_base=settings.STRIPE_API_BASE)
-        yield Harness(site_url, get_gateway(), test_mode, secret, offline)
+        yield Harness(site_url, get_gateway(), test_mode, secret, offline, server)
