@@ -171,7 +171,11 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Points the SDK at a local Stripe-compatible server (the payments sandbox).
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
-STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Each Stripe call waits at most (connect + read) × (1 + retries) seconds: 22 s by
+# default, inside gunicorn's worker timeout (GUNICORN_TIMEOUT, 30 s).
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=3)
+STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=8)
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
 STRIPE_DASHBOARD_URL = env.str("STRIPE_DASHBOARD_URL", default="https://dashboard.stripe.com/test")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))

@@ -144,6 +144,11 @@ class Donation(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
+    attention = models.TextField(
+        _("needs attention"),
+        blank=True,
+        help_text=_("What staff should look at: Stripe reported something that differs."),
+    )
     stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True)
@@ -196,6 +201,7 @@ class Payment(models.Model):
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="payments")
     stripe_invoice_id = models.CharField(max_length=255, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
     amount_cents = models.PositiveIntegerField()
     amount_refunded_cents = models.PositiveIntegerField(default=0)
     currency = models.CharField(max_length=3, default="usd")
@@ -222,6 +228,11 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
 
+    @property
+    def net_cents(self) -> int:
+        """What the payment brought in: its amount less what was refunded."""
+        return self.amount_cents - self.amount_refunded_cents
+
 
 class WebhookEvent(models.Model):
     """Every Stripe event received, stored once by its id."""
@@ -234,6 +245,17 @@ class WebhookEvent(models.Model):
     stripe_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)
     livemode = models.BooleanField(default=False)
+    api_version = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The API version Stripe rendered the event in; another than the site's "
+            "means the object was fetched again in the site's version."
+        ),
+    )
+    created = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text=_("When Stripe created the event.")
+    )
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)

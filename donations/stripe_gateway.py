@@ -1,15 +1,18 @@
 """Every call this site makes to the Stripe API goes through this module.
 
 It holds only what the site itself calls; test runs drive test mode through
-stripe_testkit.
+stripe_testkit. Typed against the stripe SDK's bundled types (`mypy --strict`
+runs on this file). With STRIPE_API_BASE set, the same calls go to a local
+Stripe-compatible server (the payments sandbox) instead of api.stripe.com.
 
-Typed against the stripe SDK's bundled types (`mypy --strict` runs on this file).
-With STRIPE_API_BASE set, the same calls go to a local Stripe-compatible server
-(the payments sandbox) instead of api.stripe.com.
+Every call has a bounded time: a connect and a read timeout per try and a number
+of retries (STRIPE_CONNECT_TIMEOUT, STRIPE_READ_TIMEOUT, STRIPE_MAX_NETWORK_RETRIES),
+chosen to stay well inside the app server's worker timeout.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Literal
 
@@ -18,9 +21,13 @@ from django.conf import settings
 from stripe.params import SubscriptionScheduleUpdateParamsPhase
 from stripe.params.checkout import SessionCreateParams
 
+from donations.billing_periods import periods_started
+
 Interval = Literal["day", "week", "month", "year"]
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
+# The API version the installed SDK speaks (its types and our handlers are for it).
+PINNED_API_VERSION: str = stripe.api_version
 
 
 class PaymentsNotConfigured(Exception):
@@ -33,8 +40,8 @@ class StripeGateway:
         api_key: str,
         *,
         api_base: str = "",
-        max_network_retries: int = 2,
-        timeout: float = 20,
+        max_network_retries: int = 1,
+        timeout: tuple[float, float] = (3, 8),
     ) -> None:
         self.client = stripe.StripeClient(
             api_key,
@@ -54,6 +61,20 @@ class StripeGateway:
     def retrieve_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return self.client.v1.checkout.sessions.retrieve(session_id)
 
+    # What webhook events are about, in the pinned API version ---------------------
+    def retrieve_invoice(self, invoice_id: str) -> stripe.Invoice:
+        """The invoice with its payments (never in webhook payloads): which payment
+        intent, and so which charge, paid it."""
+        return self.client.v1.invoices.retrieve(invoice_id, {"expand": ["payments"]})
+
+    def retrieve_charge(self, charge_id: str) -> stripe.Charge:
+        return self.client.v1.charges.retrieve(charge_id)
+
+    def events_since(self, created: int, types: list[str]) -> Iterator[stripe.Event]:
+        """Events of `types` created at or after `created`, newest first, every page."""
+        page = self.client.v1.events.list({"created": {"gte": created}, "types": types})
+        return page.auto_paging_iter()
+
     # Subscriptions --------------------------------------------------------------
     def retrieve_subscription(self, subscription_id: str) -> stripe.Subscription:
         return self.client.v1.subscriptions.retrieve(subscription_id)
@@ -64,9 +85,12 @@ class StripeGateway:
     def end_subscription_after(
         self, subscription_id: str, *, interval: Interval, count: int
     ) -> stripe.SubscriptionSchedule:
-        """Make the subscription end by itself after `count` intervals (= payments).
+        """Make the subscription end by itself once it has billed `count` periods
+        (= payments) in all, counted from its first, whenever this is called.
 
-        Idempotent: a subscription that already has a schedule keeps it, so a
+        The schedule's one phase starts with the current period, which has been
+        billed already, and lasts for the periods still due. Idempotent: a
+        subscription that already has a schedule that cancels keeps it, so a
         retried webhook never creates a second one.
         """
         subscription = self.retrieve_subscription(subscription_id)
@@ -80,20 +104,34 @@ class StripeGateway:
             )
         if schedule.end_behavior == "cancel" and len(schedule.phases) == 1:
             return schedule
+        item = subscription["items"].data[0]
+        recurring = item.price.recurring
+        every = recurring.interval_count if recurring else 1
+        started = periods_started(
+            subscription.billing_cycle_anchor, item.current_period_start, interval, every
+        )
+        still_due = max(1, count - started + 1)  # periods from the current one, included
         current = schedule.phases[0]
         phase: SubscriptionScheduleUpdateParamsPhase = {
-            "items": [
-                {"price": id_of(item.price), "quantity": item.quantity or 1}
-                for item in current.items
-            ],
+            "items": [_phase_item(phase_item) for phase_item in current.items],
             "start_date": current.start_date,
-            "duration": {"interval": interval, "interval_count": count},
+            "duration": {"interval": interval, "interval_count": still_due * every},
             "proration_behavior": "none",
         }
         return self.client.v1.subscription_schedules.update(
             schedule.id,
             {"phases": [phase], "end_behavior": "cancel", "proration_behavior": "none"},
         )
+
+
+def _phase_item(
+    item: stripe.SubscriptionSchedule.Phase.Item,
+) -> stripe.params.SubscriptionScheduleUpdateParamsPhaseItem:
+    """A phase item as the update takes it; `quantity` is optional in the API (default 1)."""
+    quantity = getattr(item, "quantity", None)
+    if isinstance(quantity, int):
+        return {"price": id_of(item.price), "quantity": quantity}
+    return {"price": id_of(item.price)}
 
 
 def construct_event(payload: bytes, signature: str | None, secret: str) -> stripe.Event:
@@ -111,8 +149,10 @@ def id_of(field: str | stripe.StripeObject) -> str:
 
 
 @lru_cache(maxsize=4)
-def _gateway(api_key: str, api_base: str, retries: int) -> StripeGateway:
-    return StripeGateway(api_key, api_base=api_base, max_network_retries=retries)
+def _gateway(
+    api_key: str, api_base: str, retries: int, timeout: tuple[float, float]
+) -> StripeGateway:
+    return StripeGateway(api_key, api_base=api_base, max_network_retries=retries, timeout=timeout)
 
 
 def get_gateway() -> StripeGateway:
@@ -120,8 +160,7 @@ def get_gateway() -> StripeGateway:
     api_key: str = settings.STRIPE_SECRET_KEY
     if not api_key:
         raise PaymentsNotConfigured("STRIPE_SECRET_KEY is not set")
+    timeout = (float(settings.STRIPE_CONNECT_TIMEOUT), float(settings.STRIPE_READ_TIMEOUT))
     return _gateway(
-        api_key,
-        str(settings.STRIPE_API_BASE),
-        int(settings.STRIPE_MAX_NETWORK_RETRIES),
+        api_key, str(settings.STRIPE_API_BASE), int(settings.STRIPE_MAX_NETWORK_RETRIES), timeout
     )

@@ -34,19 +34,30 @@ def donation_reference(session: Any) -> str:
 
 
 def invoice_subscription(invoice: Any) -> tuple[str, str]:
-    """The subscription an invoice bills, and our donation id from its metadata."""
+    """The subscription an invoice bills, and our donation id from its metadata.
+
+    Under `parent.subscription_details` since API 2025-03-31; at the top level
+    (`subscription`, `subscription_details`) in older versions' payloads.
+    """
     parent = field(invoice, "parent")
     details = field(parent, "subscription_details") if parent else None
-    if details is None:
-        return "", ""
-    return stripe_id(field(details, "subscription")), metadata(details, "donation_id")
+    if details is not None:
+        return stripe_id(field(details, "subscription")), metadata(details, "donation_id")
+    legacy = field(invoice, "subscription")
+    return stripe_id(legacy), metadata(field(invoice, "subscription_details"), "donation_id")
 
 
-def invoice_payment_intent(invoice: Any) -> str:
-    """The payment intent that paid an invoice, when its payments are in the payload."""
+def invoice_payment(invoice: Any) -> tuple[str, str]:
+    """The payment intent and the charge that paid an invoice, from its `payments`
+    (expanded when the invoice is retrieved; webhook payloads do not carry them)."""
     payments = field(invoice, "payments")
     for item in field(payments, "data", []) if payments else []:
+        if field(item, "status") not in (None, "paid"):
+            continue
         payment = field(item, "payment")
-        if payment is not None and field(payment, "type") == "payment_intent":
-            return stripe_id(field(payment, "payment_intent"))
-    return ""
+        if payment is not None:
+            return (
+                stripe_id(field(payment, "payment_intent")),
+                stripe_id(field(payment, "charge")),
+            )
+    return "", ""

@@ -1,12 +1,14 @@
 """The webhook event log: verify, store each event once, and fulfil it once.
 
-Every event is stored by its Stripe id under a unique constraint, and handled
-inside one transaction that holds a lock on its row, so a redelivered or
-concurrently duplicated event has exactly one effect. A handler that fails
-rolls back its effects; the event is then stored as failed with the error and
-answered with a 5xx, so that Stripe delivers it again. An event that does not
-apply to its donation's status (donations.lifecycle) is rolled back as a whole
-too, and stored as ignored with the reason.
+Every event is stored by its Stripe id under a unique constraint. Its object is
+first brought to the pinned API version (a Stripe call, outside any transaction);
+its handler then runs inside one transaction that holds a lock on the event's
+row, so a redelivered or concurrently duplicated event has exactly one effect;
+what is left to ask Stripe (the subscription's schedule) follows after the
+commit. A failure at any step is stored with the error and answered with a 5xx,
+so that Stripe delivers the event again, and the steps are safe to repeat. An
+event that does not apply to its donation's status (donations.lifecycle) is
+rolled back as a whole, and stored as ignored with the reason.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from __future__ import annotations
 import enum
 import json
 import logging
+from datetime import UTC, datetime
+from typing import Any
 
 import stripe
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from donations.fulfilment import HANDLERS
+from donations.fulfilment import HANDLERS, current_object
+from donations.fulfilment.settle import settle_subscription
 from donations.lifecycle import NotApplicable
-from donations.models import WebhookEvent
+from donations.models import Donation, WebhookEvent
 from donations.stripe_gateway import SignatureVerificationError, construct_event
 
 logger = logging.getLogger(__name__)
@@ -48,65 +53,98 @@ def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
         raise InvalidEvent(f"Not a Stripe event: {error}") from error
     if not isinstance(getattr(event, "id", None), str) or not getattr(event, "type", None):
         raise InvalidEvent("The event has no id or type.")
+    if not isinstance(getattr(event, "livemode", None), bool):
+        raise InvalidEvent("The event does not say whether it is live or a test.")
     return event
 
 
 def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
     body = json.loads(payload)
+    if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status="failed").exists():
+        return Outcome.DUPLICATE
+    if event.livemode != settings.STRIPE_LIVE_MODE:
+        mode = "a live" if event.livemode else "a test-mode"
+        logger.warning("Stripe event %s is %s event: ignored", event.id, mode)
+        _store(event, body, WebhookEvent.Status.IGNORED, note=f"This site ignores {mode} event.")
+        return Outcome.IGNORED
+    recorded = False  # whether this delivery's attempt is counted on the row already
     try:
-        with transaction.atomic():
-            # The row is created as failed: it is committed only together with the
-            # handler's effects, which overwrite the status; until then a concurrent
-            # delivery of the same event waits on the row lock, and a row that is
-            # still failed afterwards is one that a later delivery must handle again.
-            record, created = WebhookEvent.objects.select_for_update().get_or_create(
-                stripe_id=event.id,
-                defaults={
-                    "type": event.type,
-                    "livemode": event.livemode,
-                    "payload": body,
-                    "status": WebhookEvent.Status.FAILED,
-                },
-            )
-            if not created and record.status != WebhookEvent.Status.FAILED:
-                return Outcome.DUPLICATE
-            outcome, note = _fulfil(event)
-            record.status = WebhookEvent.Status(outcome.value)
-            record.error = ""
-            record.note = note
-            record.processed_at = timezone.now()
-            if not created:
-                record.attempts += 1
-            record.save()
-            return outcome
+        obj = current_object(event)
+        outcome, donation = _fulfil(event, obj, body)
+        recorded = True
+        if donation is not None:
+            settle_subscription(donation)
     except Exception as error:
         logger.exception("Stripe event %s (%s) failed", event.id, event.type)
-        _record_failure(event, body, error)
+        _record_failure(event, body, error, counted=recorded)
         return Outcome.FAILED
+    return outcome
 
 
-def _fulfil(event: stripe.Event) -> tuple[Outcome, str]:
-    """Run the event's handler; the outcome and, for an ignored event, why."""
+def _fulfil(event: stripe.Event, obj: Any, body: object) -> tuple[Outcome, Donation | None]:
+    with transaction.atomic():
+        # The row is created as failed: it is committed only together with the
+        # handler's effects, which overwrite the status; until then a concurrent
+        # delivery of the same event waits on the row lock, and a row that is
+        # still failed afterwards is one that a later delivery must handle again.
+        record, created = WebhookEvent.objects.select_for_update().get_or_create(
+            stripe_id=event.id, defaults=_fields(event, body, WebhookEvent.Status.FAILED)
+        )
+        if not created and record.status != WebhookEvent.Status.FAILED:
+            return Outcome.DUPLICATE, None
+        outcome, note, donation = _handle(event, obj)
+        record.status = WebhookEvent.Status(outcome.value)
+        record.error = ""
+        record.note = note
+        record.processed_at = timezone.now()
+        if not created:
+            record.attempts += 1
+        record.save()
+        return outcome, donation
+
+
+def _handle(event: stripe.Event, obj: Any) -> tuple[Outcome, str, Donation | None]:
+    """Run the event's handler: the outcome, why an event was ignored, and the donation."""
     handler = HANDLERS.get(event.type)
     if handler is None:
-        return Outcome.IGNORED, "This site does not act on this type of event."
+        return Outcome.IGNORED, "This site does not act on this type of event.", None
     try:
         with transaction.atomic():  # a savepoint: an event that does not apply leaves nothing
-            handler(event.data.object)
+            donation = handler(obj)
     except NotApplicable as reason:
         logger.info("Stripe event %s (%s) ignored: %s", event.id, event.type, reason)
-        return Outcome.IGNORED, str(reason)
-    return Outcome.PROCESSED, ""
+        return Outcome.IGNORED, str(reason), None
+    return Outcome.PROCESSED, "", donation
 
 
-def _record_failure(event: stripe.Event, body: object, error: Exception) -> None:
+def _fields(event: stripe.Event, body: object, status: str, note: str = "") -> dict[str, Any]:
+    created = getattr(event, "created", None)
+    return {
+        "type": event.type,
+        "livemode": event.livemode,
+        "api_version": getattr(event, "api_version", None) or "",
+        "created": datetime.fromtimestamp(created, UTC) if isinstance(created, int) else None,
+        "payload": body,
+        "status": status,
+        "note": note,
+    }
+
+
+def _store(event: stripe.Event, body: object, status: str, *, note: str) -> None:
+    WebhookEvent.objects.get_or_create(
+        stripe_id=event.id, defaults=_fields(event, body, status, note)
+    )
+
+
+def _record_failure(
+    event: stripe.Event, body: object, error: Exception, *, counted: bool = False
+) -> None:
     with transaction.atomic():
         record, created = WebhookEvent.objects.select_for_update().get_or_create(
-            stripe_id=event.id,
-            defaults={"type": event.type, "livemode": event.livemode, "payload": body},
+            stripe_id=event.id, defaults=_fields(event, body, WebhookEvent.Status.FAILED)
         )
         record.status = WebhookEvent.Status.FAILED
         record.error = f"{type(error).__name__}: {error}"
-        if not created:
+        if not created and not counted:
             record.attempts += 1
         record.save()

@@ -89,10 +89,27 @@ def _list_invoices(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any
     return _page("/v1/invoices", found, params)
 
 
+def _get_invoice(sb: Sandbox, params: dict[str, Any], invoice_id: str) -> dict[str, Any]:
+    invoice = sb.store.get(invoice_id, "invoice")
+    if "payments" not in params.get("expand", []):
+        return invoice
+    payments = sb.store.all("invoice_payment", invoice=invoice_id)
+    return {**invoice, "payments": list_object(f"/v1/invoices/{invoice_id}/payments", payments)}
+
+
+def _list_invoice_payments(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any]:
+    found = sb.store.all("invoice_payment", **{k: params[k] for k in ("invoice",) if k in params})
+    return _page("/v1/invoice_payments", list(reversed(found)), params)
+
+
 def _list_events(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any]:
     events = list(reversed(sb.store.events))  # newest first, as Stripe lists them
     if "type" in params:
         events = [e for e in events if e["type"] == params["type"]]
+    if "types" in params:
+        events = [e for e in events if e["type"] in params["types"]]
+    if isinstance(params.get("created"), dict) and "gte" in params["created"]:
+        events = [e for e in events if e["created"] >= int(params["created"]["gte"])]
     if "delivery_success" in params:
         delivered = params["delivery_success"] == "true"
         events = [e for e in events if (e["pending_webhooks"] == 0) == delivered]
@@ -154,7 +171,8 @@ _TABLE: list[tuple[str, str, type | None, Handler]] = [
     ("POST", SCHEDULES + "/{id}/release", sp.SubscriptionScheduleReleaseParams,
      lambda sb, p, i: schedules.release_schedule(sb, i)),
     ("GET", "/v1/invoices", sp.InvoiceListParams, _list_invoices),
-    ("GET", "/v1/invoices/{id}", sp.InvoiceRetrieveParams, _get("invoice")),
+    ("GET", "/v1/invoices/{id}", sp.InvoiceRetrieveParams, _get_invoice),
+    ("GET", "/v1/invoice_payments", sp.InvoicePaymentListParams, _list_invoice_payments),
     ("GET", "/v1/payment_intents/{id}", sp.PaymentIntentRetrieveParams, _get("payment_intent")),
     ("GET", "/v1/charges/{id}", sp.ChargeRetrieveParams, _get("charge")),
     ("POST", "/v1/refunds", sp.RefundCreateParams, lambda sb, p, _: payments.refund(sb, p)),

@@ -172,9 +172,32 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
     if paid:
         invoice.update(status="paid", amount_paid=amount, amount_remaining=0)
         invoice["status_transitions"]["paid_at"] = now
+    _record_invoice_payment(sb, invoice, intent, paid=paid, at=now)
     payments.emit_charge_events(sb, intent, charge)
     for event_type in (
         ("invoice.paid", "invoice.payment_succeeded") if paid else ("invoice.payment_failed",)
     ):
         sb.webhooks.emit(event_type, invoice)
     return paid
+
+
+def _record_invoice_payment(
+    sb: Sandbox, invoice: dict[str, Any], intent: dict[str, Any], *, paid: bool, at: int
+) -> None:
+    """The invoice's payment attempt, as `GET /v1/invoice_payments` and the invoice's
+    expandable `payments` list show it (webhook payloads do not include it)."""
+    sb.store.add(
+        {
+            "id": sb.store.new_id("inpay"),
+            "object": "invoice_payment",
+            "amount_paid": invoice["amount_due"] if paid else None,
+            "amount_requested": invoice["amount_due"],
+            "currency": invoice["currency"],
+            "invoice": invoice["id"],
+            "is_default": True,
+            "payment": {"type": "payment_intent", "payment_intent": intent["id"]},
+            "status": "paid" if paid else "open",
+            "status_transitions": {"canceled_at": None, "paid_at": at if paid else None},
+            "created": at,
+        }
+    )

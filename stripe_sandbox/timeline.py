@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import time
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from donations import billing_periods
 from stripe_sandbox.store import StripeError
 
 if TYPE_CHECKING:
@@ -16,18 +15,10 @@ CLOCK = "test_helpers.test_clock"
 
 
 def add_interval(timestamp: int, interval: str, count: int = 1) -> int:
-    moment = datetime.fromtimestamp(timestamp, UTC)
-    if interval in ("day", "week"):
-        moment += timedelta(days=count * (7 if interval == "week" else 1))
-    elif interval in ("month", "year"):
-        months = moment.month - 1 + count * (12 if interval == "year" else 1)
-        year, month = moment.year + months // 12, months % 12 + 1
-        moment = moment.replace(
-            year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
-        )
-    else:
-        raise StripeError(f"Invalid interval: {interval}", param="interval")
-    return int(moment.timestamp())
+    try:
+        return billing_periods.add_interval(timestamp, interval, count)
+    except ValueError as error:
+        raise StripeError(str(error), param="interval") from None
 
 
 def now_for(sb: Sandbox, customer_id: str | None) -> int:

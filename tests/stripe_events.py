@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from donations.stripe_gateway import PINNED_API_VERSION
 from stripe_testkit.signing import signature_header
 
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -18,11 +19,16 @@ def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = N
     return signature_header(payload, secret, timestamp)
 
 
-def event(event_type: str, obj: dict[str, Any], event_id: str | None = None) -> bytes:
+def event(
+    event_type: str,
+    obj: dict[str, Any],
+    event_id: str | None = None,
+    api_version: str = PINNED_API_VERSION,
+) -> bytes:
     body = {
         "id": event_id or f"evt_test_{next(_ids)}",
         "object": "event",
-        "api_version": "2026-10-28.endive",
+        "api_version": api_version,
         "created": int(time.time()),
         "livemode": False,
         "pending_webhooks": 1,
@@ -77,14 +83,53 @@ def invoice(donation: Any, number: int, **overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
-def subscription(donation: Any, status: str = "active", **overrides: Any) -> dict[str, Any]:
+def invoice_paid(fake_stripe: Any, body: dict[str, Any], **event_fields: Any) -> bytes:
+    """An invoice.paid event for `body`; the fake Stripe answers the site's retrieval
+    of the invoice (webhook payloads carry no payments) with its payment intent."""
+    payment = {
+        "object": "invoice_payment",
+        "status": "paid",
+        "payment": {"type": "payment_intent", "payment_intent": f"pi_for_{body['id']}"},
+    }
+    payments = {"object": "list", "data": [payment]}
+    fake_stripe.answer("GET", f"/v1/invoices/{body['id']}", {**body, "payments": payments})
+    return event("invoice.paid", body, **event_fields)
+
+
+START = 1_700_000_000  # the subscriptions' first period starts here
+MONTH = 30 * 86400
+
+
+def subscription(
+    donation: Any, status: str = "active", periods_billed: int = 1, **overrides: Any
+) -> dict[str, Any]:
+    """A monthly subscription whose `periods_billed`-th period is the current one."""
+    start = START + (periods_billed - 1) * MONTH
     body = {
         "id": f"sub_test_{donation.pk}",
         "object": "subscription",
         "status": status,
         "customer": f"cus_test_{donation.pk}",
         "schedule": None,
+        "billing_cycle_anchor": START,
         "metadata": {"donation_id": str(donation.pk)},
+        "items": {
+            "object": "list",
+            "data": [
+                {
+                    "id": f"si_test_{donation.pk}",
+                    "object": "subscription_item",
+                    "quantity": 1,
+                    "current_period_start": start,
+                    "current_period_end": start + MONTH,
+                    "price": {
+                        "id": f"price_test_{donation.pk}",
+                        "object": "price",
+                        "recurring": {"interval": "month", "interval_count": 1},
+                    },
+                }
+            ],
+        },
     }
     return {**body, **overrides}
 
@@ -97,8 +142,8 @@ def schedule(donation: Any, end_behavior: str = "release") -> dict[str, Any]:
         "subscription": f"sub_test_{donation.pk}",
         "phases": [
             {
-                "start_date": 1_700_000_000,
-                "end_date": 1_702_592_000,
+                "start_date": START,
+                "end_date": START + MONTH,
                 "items": [{"price": f"price_test_{donation.pk}", "quantity": 1}],
             }
         ],

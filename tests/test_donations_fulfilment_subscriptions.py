@@ -9,6 +9,7 @@ from tests.stripe_events import (
     checkout_session,
     event,
     invoice,
+    invoice_paid,
     subscription,
 )
 
@@ -16,16 +17,16 @@ pytestmark = pytest.mark.django_db
 Status = Donation.Status
 
 
-def test_invoice_paid_records_one_payment_per_invoice(post_event, monthly):
+def test_invoice_paid_records_one_payment_per_invoice(post_event, fake_stripe, monthly):
     monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
     monthly.stripe_schedule_id = "sub_sched_x"
     monthly.status = Status.ACTIVE
     monthly.save()
     first = invoice(monthly, 1)
-    post_event(event("invoice.paid", first))
-    post_event(event("invoice.paid", first))  # same invoice, another event id
+    post_event(invoice_paid(fake_stripe, first))
+    post_event(invoice_paid(fake_stripe, first))  # same invoice, another event id
     post_event(event("invoice.payment_succeeded", first))  # counted once: ignored type
-    post_event(event("invoice.paid", invoice(monthly, 2)))
+    post_event(invoice_paid(fake_stripe, invoice(monthly, 2)))
     assert monthly.paid_payment_count() == 2
     assert list(monthly.payments.values_list("stripe_invoice_id", flat=True)) == [
         f"in_test_{monthly.pk}_1",
@@ -34,7 +35,7 @@ def test_invoice_paid_records_one_payment_per_invoice(post_event, monthly):
 
 
 def test_invoice_paid_before_checkout_completed_is_still_recorded(post_event, fake_stripe, monthly):
-    post_event(event("invoice.paid", invoice(monthly, 1)))
+    post_event(invoice_paid(fake_stripe, invoice(monthly, 1)))
     monthly.refresh_from_db()
     assert monthly.paid_payment_count() == 1
     assert monthly.stripe_subscription_id == f"sub_test_{monthly.pk}"
@@ -54,9 +55,9 @@ def test_safety_net_cancels_at_n_payments_when_there_is_no_schedule(post_event, 
     fake_stripe.answer(
         "DELETE", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation, "canceled")
     )
-    post_event(event("invoice.paid", invoice(donation, 1)))
+    post_event(invoice_paid(fake_stripe, invoice(donation, 1)))
     assert fake_stripe.calls("DELETE", f"/v1/subscriptions/sub_test_{donation.pk}") == []
-    post_event(event("invoice.paid", invoice(donation, 2)))
+    post_event(invoice_paid(fake_stripe, invoice(donation, 2)))
     assert len(fake_stripe.calls("DELETE", f"/v1/subscriptions/sub_test_{donation.pk}")) == 1
     donation.refresh_from_db()
     assert donation.status == Status.COMPLETED
@@ -72,13 +73,15 @@ def test_safety_net_cancels_a_payment_beyond_n_even_with_a_schedule(post_event, 
         "DELETE", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation, "canceled")
     )
     for number in (1, 2):
-        post_event(event("invoice.paid", invoice(donation, number)))
+        post_event(invoice_paid(fake_stripe, invoice(donation, number)))
     assert fake_stripe.calls("DELETE", f"/v1/subscriptions/sub_test_{donation.pk}") == []
-    post_event(event("invoice.paid", invoice(donation, 3)))
+    post_event(invoice_paid(fake_stripe, invoice(donation, 3)))
     assert len(fake_stripe.calls("DELETE", f"/v1/subscriptions/sub_test_{donation.pk}")) == 1
 
 
-def test_failed_renewal_is_recorded_and_a_later_success_replaces_it(post_event, monthly):
+def test_failed_renewal_is_recorded_and_a_later_success_replaces_it(
+    post_event, fake_stripe, monthly
+):
     monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
     monthly.stripe_schedule_id = "sub_sched_x"
     monthly.save()
@@ -87,7 +90,7 @@ def test_failed_renewal_is_recorded_and_a_later_success_replaces_it(post_event, 
     payment = monthly.payments.get()
     assert payment.status == Payment.Status.FAILED
     assert monthly.paid_payment_count() == 0
-    post_event(event("invoice.paid", invoice(monthly, 2)))
+    post_event(invoice_paid(fake_stripe, invoice(monthly, 2)))
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID
     assert monthly.paid_payment_count() == 1

@@ -1,9 +1,15 @@
 """What each Stripe event does to our donations: one handler per event type.
 
 A handler finds the donation the event is about and applies the event to it
-through donations.lifecycle. Handlers run inside the event's transaction (see
-donations.webhooks), must be safe to run again, and must cope with events
-arriving out of order.
+through donations.lifecycle; it returns that donation, whose subscription is
+then settled with Stripe (settle.py) once the effects are committed. Handlers
+run inside the event's transaction (see donations.webhooks), make no network
+call, must be safe to run again, and must cope with events arriving out of order.
+
+`current_object()` gives a handler the event's object in the API version the SDK
+pins: an event rendered in another version (the webhook endpoint's, or the
+account's default with `stripe listen`) has its object fetched again, and so has
+an invoice, whose payments webhook payloads never carry.
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from donations.fulfilment import checkout, refunds, subscriptions
+import stripe
 
-HANDLERS: dict[str, Callable[[Any], None]] = {
+from donations.fulfilment import checkout, refunds, subscriptions
+from donations.models import Donation
+from donations.stripe_gateway import PINNED_API_VERSION, StripeGateway, get_gateway
+
+HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
     "checkout.session.completed": checkout.checkout_completed,
     "checkout.session.async_payment_succeeded": checkout.checkout_completed,
     "checkout.session.async_payment_failed": checkout.checkout_async_failed,
@@ -24,3 +34,22 @@ HANDLERS: dict[str, Callable[[Any], None]] = {
     "customer.subscription.deleted": subscriptions.subscription_deleted,
     "charge.refunded": refunds.charge_refunded,
 }
+# How to fetch each kind of object again, in the pinned version.
+FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
+    "checkout.session": StripeGateway.retrieve_checkout_session,
+    "invoice": StripeGateway.retrieve_invoice,
+    "subscription": StripeGateway.retrieve_subscription,
+    "charge": StripeGateway.retrieve_charge,
+}
+ALWAYS_FETCHED = {"invoice.paid"}
+
+
+def current_object(event: stripe.Event) -> Any:
+    """The object a handler acts on (a Stripe call: never inside a transaction)."""
+    obj = event.data.object
+    if event.type not in HANDLERS:
+        return obj
+    if event.api_version == PINNED_API_VERSION and event.type not in ALWAYS_FETCHED:
+        return obj
+    fetch = FETCHERS.get(getattr(obj, "object", ""))
+    return obj if fetch is None else fetch(get_gateway(), obj.id)

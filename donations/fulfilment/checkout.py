@@ -7,9 +7,9 @@ from typing import Any
 from django.utils import timezone
 
 from donations import lifecycle
+from donations.fulfilment.discrepancies import flag_if_different
 from donations.lifecycle import Event
-from donations.models import Donation, Frequency, Payment
-from donations.stripe_gateway import get_gateway
+from donations.models import Donation, Payment
 from donations.stripe_objects import donation_reference, field, stripe_id
 
 PAID_STATUSES = ("paid", "no_payment_required")
@@ -19,10 +19,10 @@ def _donation(session: Any) -> Donation | None:
     return Donation.objects.locked().by_reference(donation_reference(session))
 
 
-def checkout_completed(session: Any) -> None:
+def checkout_completed(session: Any) -> Donation | None:
     donation = _donation(session)
     if donation is None:
-        return  # a session some other integration on the account opened
+        return None  # a session some other integration on the account opened
     ids = {
         "stripe_checkout_session_id": session.id,
         "stripe_customer_id": stripe_id(field(session, "customer")) or donation.stripe_customer_id,
@@ -32,44 +32,37 @@ def checkout_completed(session: Any) -> None:
         # async_payment_failed follows and says how it ended.
         donation.update(**ids)
     elif donation.is_recurring:
-        _start_subscription(donation, session, ids)
+        subscription_id = stripe_id(field(session, "subscription"))
+        lifecycle.apply(
+            donation, Event.SUBSCRIPTION_STARTED, stripe_subscription_id=subscription_id, **ids
+        )
     else:
         _paid_once(donation, session, ids)
+    return donation
 
 
 def _paid_once(donation: Donation, session: Any, ids: dict[str, str]) -> None:
     intent_id = stripe_id(field(session, "payment_intent"))
     lifecycle.apply(donation, Event.PAID_ONCE, stripe_payment_intent_id=intent_id, **ids)
+    amount = field(session, "amount_total")
+    currency = field(session, "currency")
+    amount = donation.amount_cents if amount is None else amount
+    currency = currency or donation.currency
+    flag_if_different(donation, amount, currency, what=f"Checkout Session {session.id}")
     if intent_id:
         Payment.objects.get_or_create(
             stripe_payment_intent_id=intent_id,
             defaults={
                 "donation": donation,
-                "amount_cents": session.amount_total or donation.amount_cents,
-                "currency": session.currency or donation.currency,
+                "amount_cents": amount,
+                "currency": currency,
                 "status": Payment.Status.PAID,
                 "paid_at": timezone.now(),
             },
         )
 
 
-def _start_subscription(donation: Donation, session: Any, ids: dict[str, str]) -> None:
-    subscription_id = stripe_id(field(session, "subscription"))
-    lifecycle.apply(
-        donation, Event.SUBSCRIPTION_STARTED, stripe_subscription_id=subscription_id, **ids
-    )
-    # The schedule makes Stripe stop after the N payments the donor chose. A
-    # donation that has one keeps it: a redelivered event never makes a second.
-    if subscription_id and not donation.stripe_schedule_id:
-        schedule = get_gateway().end_subscription_after(
-            subscription_id,
-            interval=Frequency(donation.frequency).interval,
-            count=donation.payment_count,
-        )
-        donation.update(stripe_schedule_id=schedule.id)
-
-
-def checkout_async_failed(session: Any) -> None:
+def checkout_async_failed(session: Any) -> Donation | None:
     donation = _donation(session)
     if donation is not None:
         lifecycle.apply(
@@ -77,9 +70,11 @@ def checkout_async_failed(session: Any) -> None:
             Event.CHECKOUT_FAILED,
             error="The payment failed after checkout (asynchronous payment method).",
         )
+    return donation
 
 
-def checkout_expired(session: Any) -> None:
+def checkout_expired(session: Any) -> Donation | None:
     donation = _donation(session)
     if donation is not None:
         lifecycle.apply(donation, Event.CHECKOUT_EXPIRED)
+    return donation

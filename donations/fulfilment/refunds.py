@@ -5,28 +5,33 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db.models import Q
+
 from donations import lifecycle
 from donations.lifecycle import Event
-from donations.models import Payment
+from donations.models import Donation, Payment
 from donations.stripe_objects import field, stripe_id
 
 logger = logging.getLogger(__name__)
 
 
-def charge_refunded(charge: Any) -> None:
+def charge_refunded(charge: Any) -> Donation | None:
+    """`amount_refunded` is the charge's total refunded so far (full or partial): the
+    payment, first or renewal, is found by its payment intent or its charge."""
     intent_id = stripe_id(field(charge, "payment_intent"))
-    payment = (
-        Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent_id).first()
-        if intent_id
-        else None
+    match = Q(stripe_charge_id=charge.id) | (
+        Q(stripe_payment_intent_id=intent_id) if intent_id else Q()
     )
+    payment = Payment.objects.select_for_update().filter(match).first()
     if payment is None:
         logger.debug("Refunded charge %s matches no payment of ours", charge.id)
-        return
-    payment.amount_refunded_cents = charge.amount_refunded
+        return None
+    payment.amount_refunded_cents = min(charge.amount_refunded, payment.amount_cents)
+    payment.stripe_charge_id = charge.id
     if charge.amount_refunded >= payment.amount_cents:
         payment.status = Payment.Status.REFUNDED
     payment.save()
     donation = payment.donation
     if not donation.is_recurring and payment.status == Payment.Status.REFUNDED:
         lifecycle.apply(donation, Event.REFUNDED_IN_FULL)
+    return donation

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from donations import lifecycle
+from donations.fulfilment.discrepancies import flag_if_different
 from donations.lifecycle import Event
 from donations.models import Donation, Payment
-from donations.stripe_gateway import get_gateway
 from donations.stripe_objects import (
     field,
-    invoice_payment_intent,
+    invoice_payment,
     invoice_subscription,
     metadata,
     timestamp,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _donation_for_invoice(invoice: Any) -> tuple[Donation | None, str]:
@@ -32,10 +29,19 @@ def _donation_for_subscription(subscription: Any) -> Donation | None:
     return Donation.objects.locked().by_subscription(subscription.id, reference)
 
 
-def invoice_paid(invoice: Any) -> None:
+def invoice_paid(invoice: Any) -> Donation | None:
+    """Record the invoice's payment (with the payment intent and charge that paid it, so
+    that a refund finds it) as Stripe reports it; the schedule and the safety net that
+    end the subscription after N payments follow once this is committed (settle.py)."""
     donation, subscription_id = _donation_for_invoice(invoice)
     if donation is None:
-        return
+        return None
+    lifecycle.apply(
+        donation,
+        Event.RENEWAL_PAID,
+        stripe_subscription_id=donation.stripe_subscription_id or subscription_id,
+    )
+    intent_id, charge_id = invoice_payment(invoice)
     values = {
         "donation": donation,
         "amount_cents": invoice.amount_paid,
@@ -44,39 +50,23 @@ def invoice_paid(invoice: Any) -> None:
         "error": "",
         "paid_at": timestamp(field(field(invoice, "status_transitions"), "paid_at")),
     }
-    intent_id = invoice_payment_intent(invoice)
-    if intent_id:
-        values["stripe_payment_intent_id"] = intent_id
-    lifecycle.apply(
-        donation,
-        Event.RENEWAL_PAID,
-        stripe_subscription_id=donation.stripe_subscription_id or subscription_id,
-    )
+    values.update({k: v for k, v in (("stripe_payment_intent_id", intent_id),
+                                     ("stripe_charge_id", charge_id)) if v})  # fmt: skip
     Payment.objects.update_or_create(stripe_invoice_id=invoice.id, defaults=values)
-    _end_at_payment_count(donation)
-
-
-def _end_at_payment_count(donation: Donation) -> None:
-    """Safety net for the schedule: never take more than the payments chosen."""
-    paid = donation.paid_payment_count()
-    if paid < donation.payment_count or not donation.stripe_subscription_id:
-        return
-    if donation.status == Donation.Status.CANCELED:
-        # Stripe ended the subscription already; its last payment arrived after that.
+    flag_if_different(donation, invoice.amount_paid, invoice.currency, what=f"Invoice {invoice.id}")
+    if (
+        donation.status == Donation.Status.CANCELED
+        and donation.paid_payment_count() >= donation.payment_count
+    ):
+        # The last payment arrived after Stripe reported the subscription ended.
         lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE)
-        return
-    if paid > donation.payment_count or not donation.stripe_schedule_id:
-        logger.warning("Donation %s reached %s payments: cancelling", donation.pk, paid)
-        subscription = get_gateway().retrieve_subscription(donation.stripe_subscription_id)
-        if subscription.status != "canceled":
-            get_gateway().cancel_subscription(donation.stripe_subscription_id)
-        lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE)
+    return donation
 
 
-def invoice_payment_failed(invoice: Any) -> None:
+def invoice_payment_failed(invoice: Any) -> Donation | None:
     donation, _ = _donation_for_invoice(invoice)
     if donation is None:
-        return
+        return None
     error = "The renewal payment failed; Stripe will retry it."
     lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)
     Payment.objects.get_or_create(
@@ -89,6 +79,7 @@ def invoice_payment_failed(invoice: Any) -> None:
             "error": error,
         },
     )
+    return donation
 
 
 # Subscription statuses that say something about the donation; others (incomplete,
@@ -100,16 +91,18 @@ SUBSCRIPTION_EVENTS = {
 }
 
 
-def subscription_updated(subscription: Any) -> None:
+def subscription_updated(subscription: Any) -> Donation | None:
     donation = _donation_for_subscription(subscription)
     event = SUBSCRIPTION_EVENTS.get(subscription.status)
     if donation is not None and event is not None:
         lifecycle.apply(donation, event)
+    return donation
 
 
-def subscription_deleted(subscription: Any) -> None:
+def subscription_deleted(subscription: Any) -> Donation | None:
     donation = _donation_for_subscription(subscription)
     if donation is None:
-        return
+        return None
     finished = donation.paid_payment_count() >= donation.payment_count
     lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE if finished else Event.SUBSCRIPTION_CANCELED)
+    return donation
