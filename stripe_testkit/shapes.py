@@ -99,7 +99,9 @@ class ShapeCheck:
             if NONE_TYPE not in options and Any not in options:
                 self.problems.append(f"{where}: null, but not Optional")
             return
-        literals = [a for o in options if typing.get_origin(o) is Literal for a in typing.get_args(o)]
+        literals = [
+            arg for o in options if typing.get_origin(o) is Literal for arg in typing.get_args(o)
+        ]
         # `Union[Literal[...], str]` leaves room for values of later API versions; a
         # value of the pinned version is one of the Literal's.
         if literals and isinstance(value, str) and value not in literals:
