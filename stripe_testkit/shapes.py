@@ -80,7 +80,8 @@ class ShapeCheck:
                 self._value(item, Any, cls, f"{where}.data[{index}]")
             return
         hints = declared(cls)
-        kind = value.get("object") if isinstance(value.get("object"), str) else cls.__qualname__
+        name = value.get("object")
+        kind = name if isinstance(name, str) else cls.__qualname__
         required = [n for n, h in hints.items() if NONE_TYPE not in _options(h)]
         self.seen[kind] += 1
         self.required[kind] = len(required)
