@@ -4,11 +4,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
+from donations.stripe_gateway import PINNED_API_VERSION
 
 # Where each kind of Stripe id lives in the Stripe (test) dashboard.
 DASHBOARD_PATHS = {
@@ -37,13 +39,48 @@ def stripe_links(obj: Donation | Payment) -> str:
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by Stripe's webhooks: staff look, they do not edit."""
+    """Records written by Stripe's webhooks: staff look, they neither edit nor delete."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Donation]) -> QuerySet[Donation]:
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        if self.value() == "no":
+            return queryset.filter(attention="")
+        return queryset
+
+
+class ApiVersionFilter(admin.SimpleListFilter):
+    title = "API version"
+    parameter_name = "version"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("site", f"The site's ({PINNED_API_VERSION})"), ("other", "Another version")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[WebhookEvent]
+    ) -> QuerySet[WebhookEvent]:
+        if self.value() == "site":
+            return queryset.filter(api_version=PINNED_API_VERSION)
+        if self.value() == "other":
+            return queryset.exclude(api_version=PINNED_API_VERSION)
+        return queryset
 
 
 @admin.register(Campaign)
@@ -73,7 +110,7 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["amount", "status", "paid_at", "links", "error"]
+    fields = ["amount", "refunded", "net", "status", "paid_at", "links", "error"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -83,6 +120,14 @@ class PaymentInline(admin.TabularInline):
     def amount(self, obj: Payment) -> str:
         return format_cents(obj.amount_cents)
 
+    @admin.display(description="Refunded")
+    def refunded(self, obj: Payment) -> str:
+        return format_cents(obj.amount_refunded_cents) if obj.amount_refunded_cents else "–"
+
+    @admin.display(description="Net")
+    def net(self, obj: Payment) -> str:
+        return format_cents(obj.net_cents)
+
     @admin.display(description="Stripe")
     def links(self, obj: Payment) -> str:
         return stripe_links(obj)
@@ -91,10 +136,10 @@ class PaymentInline(admin.TabularInline):
 @admin.register(Donation)
 class DonationAdmin(admin.ModelAdmin):
     list_display = [
-        "donor", "email", "amount", "frequency", "payments_made", "status", "campaign",
-        "created_at",
+        "donor", "email", "amount", "frequency", "payments_made", "net_received", "status",
+        "flagged", "campaign", "created_at",
     ]  # fmt: skip
-    list_filter = ["status", "frequency", "campaign", "created_at"]
+    list_filter = ["status", NeedsAttentionFilter, "frequency", "campaign", "created_at"]
     search_fields = [
         "first_name", "last_name", "email", "stripe_checkout_session_id", "stripe_customer_id",
         "stripe_payment_intent_id", "stripe_subscription_id",
@@ -104,19 +149,28 @@ class DonationAdmin(admin.ModelAdmin):
     inlines = [PaymentInline]
     readonly_fields = [
         "public_id", "campaign", "article", "amount", "currency", "frequency", "payment_count",
-        "status", "error", "stripe_checkout_session_id", "links", "created_at", "updated_at",
+        "status", "error", "attention", "stripe_checkout_session_id", "links", "created_at",
+        "updated_at",
     ]  # fmt: skip
     fieldsets = [
         ("Donor", {"fields": ["first_name", "last_name", "email", "note"]}),
         ("Donation", {"fields": ["campaign", "article", "amount", "currency", "frequency",
-                                 "payment_count", "status", "error"]}),
+                                 "payment_count", "status", "error", "attention"]}),
         ("Stripe", {"fields": ["stripe_checkout_session_id", "links"]}),
         ("History", {"fields": ["public_id", "created_at", "updated_at"]}),
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Donation]:
         counted = Q(payments__status__in=Payment.COUNTED)
-        return super().get_queryset(request).annotate(paid_count=Count("payments", filter=counted))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paid_count=Count("payments", filter=counted),
+                net=Coalesce(Sum("payments__amount_cents", filter=counted), 0)
+                - Coalesce(Sum("payments__amount_refunded_cents", filter=counted), 0),
+            )
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -133,6 +187,14 @@ class DonationAdmin(admin.ModelAdmin):
     def payments_made(self, obj: Any) -> str:
         return f"{obj.paid_count} of {obj.payment_count}"
 
+    @admin.display(description="Received (net of refunds)", ordering="net")
+    def net_received(self, obj: Any) -> str:
+        return format_cents(obj.net)
+
+    @admin.display(description="Attention", boolean=True)
+    def flagged(self, obj: Donation) -> bool:
+        return bool(obj.attention)
+
     @admin.display(description="Stripe ids")
     def links(self, obj: Donation) -> str:
         return stripe_links(obj)
@@ -140,16 +202,26 @@ class DonationAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "donation", "status", "paid_at", "stripe_invoice_id"]
+    list_display = [
+        "__str__", "refunded", "donation", "status", "paid_at", "stripe_invoice_id",
+    ]  # fmt: skip
     list_filter = ["status", "paid_at"]
-    search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "donation__email"]
+    search_fields = [
+        "stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id", "donation__email",
+    ]  # fmt: skip
     list_select_related = ["donation"]
+
+    @admin.display(description="Refunded")
+    def refunded(self, obj: Payment) -> str:
+        return format_cents(obj.amount_refunded_cents) if obj.amount_refunded_cents else "–"
 
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin):
-    list_display = ["stripe_id", "type", "status", "attempts", "received_at", "short_error"]
-    list_filter = ["status", "type"]
+    list_display = [
+        "stripe_id", "type", "status", "api_version", "attempts", "received_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", ApiVersionFilter, "type"]
     search_fields = ["stripe_id", "type"]
     date_hierarchy = "received_at"
 

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from donations.billing_periods import add_interval
 from donations.stripe_gateway import PINNED_API_VERSION
 from stripe_testkit.signing import signature_header
 
@@ -84,8 +85,14 @@ def invoice(donation: Any, number: int, **overrides: Any) -> dict[str, Any]:
 
 
 def invoice_paid(fake_stripe: Any, body: dict[str, Any], **event_fields: Any) -> bytes:
-    """An invoice.paid event for `body`; the fake Stripe answers the site's retrieval
-    of the invoice (webhook payloads carry no payments) with its payment intent."""
+    """An invoice.paid event for `body`, whose retrieval the fake Stripe answers."""
+    answer_invoice(fake_stripe, body)
+    return event("invoice.paid", body, **event_fields)
+
+
+def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
+    """Have the fake Stripe answer the site's retrieval of the invoice (webhook payloads
+    carry no payments) with the payment intent that paid it."""
     payment = {
         "object": "invoice_payment",
         "status": "paid",
@@ -93,7 +100,6 @@ def invoice_paid(fake_stripe: Any, body: dict[str, Any], **event_fields: Any) ->
     }
     payments = {"object": "list", "data": [payment]}
     fake_stripe.answer("GET", f"/v1/invoices/{body['id']}", {**body, "payments": payments})
-    return event("invoice.paid", body, **event_fields)
 
 
 START = 1_700_000_000  # the subscriptions' first period starts here
@@ -104,7 +110,7 @@ def subscription(
     donation: Any, status: str = "active", periods_billed: int = 1, **overrides: Any
 ) -> dict[str, Any]:
     """A monthly subscription whose `periods_billed`-th period is the current one."""
-    start = START + (periods_billed - 1) * MONTH
+    start = add_interval(START, "month", periods_billed - 1)
     body = {
         "id": f"sub_test_{donation.pk}",
         "object": "subscription",
@@ -121,7 +127,7 @@ def subscription(
                     "object": "subscription_item",
                     "quantity": 1,
                     "current_period_start": start,
-                    "current_period_end": start + MONTH,
+                    "current_period_end": add_interval(start, "month"),
                     "price": {
                         "id": f"price_test_{donation.pk}",
                         "object": "price",

@@ -23,14 +23,29 @@ class RecordedRequest:
 
 
 @dataclass
+class Stall:
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class FakeStripe:
     requests: list[RecordedRequest] = field(default_factory=list)
     routes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     url: str = ""
+    stalled: dict[tuple[str, str], Stall] = field(default_factory=dict)
 
     def answer(self, method: str, path: str, body: dict[str, Any], status: int = 200) -> None:
         """Queue a response; the last one queued for a route is repeated."""
         self.routes.setdefault((method, path), []).append((status, body))
+
+    def stall(self, method: str, path: str) -> Stall:
+        """Hold every request to this route until `release()` (or 30 s): Stripe stalled."""
+        stall = self.stalled[(method, path)] = Stall()
+        return stall
 
     def calls(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -53,6 +68,10 @@ class FakeStripe:
                 fake.requests.append(
                     RecordedRequest(self.command, path, dict(self.headers.items()), form)
                 )
+                stall = fake.stalled.get((self.command, path))
+                if stall is not None:
+                    stall.arrived.set()
+                    stall.released.wait(timeout=30)
                 status, payload = fake._respond(self.command, path)
                 data = json.dumps(payload).encode()
                 self.send_response(status)

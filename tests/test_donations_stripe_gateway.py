@@ -9,7 +9,8 @@ from donations.stripe_gateway import (
     construct_event,
     get_gateway,
 )
-from tests.stripe_events import WEBHOOK_SECRET, sign
+from stripe_testkit.cards import VISA
+from tests.stripe_events import WEBHOOK_SECRET, answer_subscription_flow, schedule, sign
 
 
 def test_the_sdk_talks_to_the_configured_base(fake_stripe):
@@ -50,3 +51,46 @@ def test_construct_event_verifies_the_signature():
     assert event.id == "evt_1"
     with pytest.raises(SignatureVerificationError):
         construct_event(body.encode(), sign(b"other"), WEBHOOK_SECRET)
+
+
+@pytest.mark.parametrize("renewals_before", [0, 1, 2], ids=["on-time", "1-late", "N-1-late"])
+def test_a_schedule_set_late_still_bills_exactly_n(sandbox_server, sandbox_kit, renewals_before):
+    """However many renewals happened before the schedule is set, N payments in all."""
+    n = 3
+    clock = sandbox_kit.create_test_clock(frozen_time=1_700_000_000, name="late schedule")
+    customer = sandbox_kit.create_customer(
+        email="late@example.org", test_clock=clock.id, payment_method=VISA.payment_method
+    )
+    product = sandbox_kit.create_product("Donation").id
+    subscription = sandbox_kit.create_subscription(
+        customer=customer.id, product=product, amount_cents=2000, interval="month", metadata={}
+    )
+    for _ in range(renewals_before):
+        sandbox_kit.advance_one_period(subscription.id)
+    gateway = StripeGateway("sk_test_sandbox", api_base=sandbox_server.url)
+    gateway.end_subscription_after(subscription.id, interval="month", count=n)
+    sandbox_kit.run_subscription_to_end(subscription.id, n, webhooks=False)
+    invoices = sandbox_kit.list_invoices(subscription.id)
+    assert sum(1 for invoice in invoices if invoice.status == "paid") == n
+    assert sandbox_kit.retrieve_subscription(subscription.id).status == "canceled"
+
+
+@pytest.mark.parametrize(("periods_billed", "still_due"), [(1, 3), (2, 2), (3, 1), (5, 1)])
+@pytest.mark.django_db
+def test_the_phase_lasts_for_the_periods_still_due(fake_stripe, monthly, periods_billed, still_due):
+    answer_subscription_flow(fake_stripe, monthly, periods_billed=periods_billed)
+    get_gateway().end_subscription_after(f"sub_test_{monthly.pk}", interval="month", count=3)
+    (update,) = fake_stripe.calls("POST", f"/v1/subscription_schedules/sub_sched_test_{monthly.pk}")
+    assert update.form["phases[0][duration][interval_count]"] == str(still_due)
+
+
+@pytest.mark.django_db
+def test_a_phase_item_without_quantity_is_sent_without_one(fake_stripe, monthly):
+    answer_subscription_flow(fake_stripe, monthly)
+    without = schedule(monthly)
+    del without["phases"][0]["items"][0]["quantity"]
+    fake_stripe.routes[("POST", "/v1/subscription_schedules")] = [(200, without)]
+    get_gateway().end_subscription_after(f"sub_test_{monthly.pk}", interval="month", count=3)
+    (update,) = fake_stripe.calls("POST", f"/v1/subscription_schedules/sub_sched_test_{monthly.pk}")
+    assert update.form["phases[0][items][0][price]"] == f"price_test_{monthly.pk}"
+    assert "phases[0][items][0][quantity]" not in update.form

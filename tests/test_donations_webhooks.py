@@ -3,11 +3,12 @@ import threading
 import time
 
 import pytest
+import requests
 from django.db import connection
 from django.test import Client
 
 from donations.models import Donation, Payment, WebhookEvent
-from tests.factories import DonationFactory
+from tests.factories import CampaignArticleFactory, DonationFactory, donation_form_data
 from tests.stripe_events import checkout_session, event, sign, subscription
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,80 @@ def test_a_processing_failure_is_500_stored_and_retried(post_event, fake_stripe)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
     assert donation.stripe_schedule_id == "sub_sched_1"
+
+
+def test_a_live_event_on_a_test_mode_site_is_recorded_and_ignored(post_event, donation):
+    body = json.loads(event("checkout.session.completed", checkout_session(donation)))
+    response = post_event(json.dumps({**body, "livemode": True}).encode())
+    assert response.json() == {"status": "ignored"}
+    record = WebhookEvent.objects.get()
+    assert (record.status, record.note) == ("ignored", "This site ignores a live event.")
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+
+
+def test_an_event_without_livemode_is_400(post_event, donation):
+    body = json.loads(event("checkout.session.completed", checkout_session(donation)))
+    del body["livemode"]
+    response = post_event(json.dumps(body).encode())
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize("reference", ["١٢", "12 ", "-1", "1e3"])
+def test_only_ascii_digits_are_a_donation_id(post_event, reference):
+    donation = DonationFactory()
+    session = checkout_session(
+        donation, client_reference_id=reference, metadata={"donation_id": reference}
+    )
+    assert post_event(event("checkout.session.completed", session)).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_waiting_on_a_stalled_stripe_does_not_block_a_donation(
+    live_server, fake_stripe, stripe_settings
+):
+    """The webhook commits before it asks Stripe for the schedule: while Stripe stalls,
+    the database is free and a visitor's donation goes through."""
+    stripe_settings.STRIPE_READ_TIMEOUT = 30
+    monthly = DonationFactory(monthly=True)
+    stall = fake_stripe.stall("GET", f"/v1/subscriptions/sub_test_{monthly.pk}")
+    fake_stripe.answer(
+        "POST", "/v1/checkout/sessions",
+        {"id": "cs_new", "object": "checkout.session", "url": "https://checkout.test/cs_new"},
+    )  # fmt: skip
+    article = CampaignArticleFactory()
+    payload = event("checkout.session.completed", checkout_session(monthly))
+    webhook_answer = []
+
+    def deliver():
+        headers = {"Content-Type": "application/json", "Stripe-Signature": sign(payload)}
+        answer = requests.post(
+            f"{live_server.url}/stripe/webhook/", data=payload, headers=headers, timeout=60
+        )
+        webhook_answer.append(answer.status_code)
+
+    sender = threading.Thread(target=deliver)
+    sender.start()
+    try:
+        assert stall.arrived.wait(timeout=15), "the webhook never asked Stripe"
+        visitor = requests.Session()
+        page = visitor.get(live_server.url + article.get_absolute_url(), timeout=10)
+        token = page.cookies["csrftoken"]
+        response = visitor.post(
+            f"{live_server.url}{article.get_absolute_url()}donate/",
+            data={**donation_form_data(), "csrfmiddlewaretoken": token},
+            headers={"Referer": live_server.url + article.get_absolute_url()},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert response.status_code == 303
+        assert response.headers["Location"] == "https://checkout.test/cs_new"
+        monthly.refresh_from_db()
+        assert monthly.status == Donation.Status.ACTIVE  # committed before Stripe answers
+    finally:
+        stall.release()
+        sender.join(timeout=60)
+    assert Donation.objects.filter(stripe_checkout_session_id="cs_new").exists()

@@ -1,0 +1,61 @@
+"""manage.py sync_stripe_events: record what the webhook missed.
+
+A site that was down longer than Stripe retries (3 days), or whose endpoint was
+misconfigured, catches up: the events Stripe holds (the events API keeps 30 days)
+of the types the site acts on, from 3 days before the newest event recorded, go
+oldest first through the same path as the webhook. An event already recorded is
+a duplicate and changes nothing, so the command is safe at any time and on a
+schedule (e.g. hourly from cron).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Max
+from django.utils import timezone
+
+from donations.fulfilment import HANDLERS
+from donations.models import WebhookEvent
+from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+from donations.webhooks import Outcome, receive_event
+
+OVERLAP = timedelta(days=3)  # Stripe retries a failed delivery for up to 3 days
+KEPT = timedelta(days=30)  # how long the events API keeps events
+
+
+class Command(BaseCommand):
+    help = "Fetch the Stripe events the webhook may have missed and record each once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Look back this many days (at most 30) instead of from 3 days before "
+            "the newest event recorded.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        if options["days"] is not None:
+            since = now - timedelta(days=min(max(options["days"], 0), 30))
+        else:
+            newest = WebhookEvent.objects.aggregate(newest=Max("created"))["newest"]
+            since = max(newest - OVERLAP, now - KEPT) if newest else now - KEPT
+        try:
+            events = list(get_gateway().events_since(int(since.timestamp()), sorted(HANDLERS)))
+        except (StripeError, PaymentsNotConfigured) as error:
+            raise CommandError(f"Could not list Stripe's events: {error}") from error
+        counts: Counter[str] = Counter()
+        for event in reversed(events):  # Stripe lists newest first
+            payload = json.dumps(event.to_dict()).encode()
+            counts[receive_event(event, payload).value] += 1
+        summary = ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome)
+        self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")
+        if counts[Outcome.FAILED.value]:
+            raise CommandError(f"{counts[Outcome.FAILED.value]} event(s) failed; see the log.")
