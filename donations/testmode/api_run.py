@@ -105,7 +105,7 @@ def _duplicate_delivery(harness: Harness) -> Result:
     if not events:
         result.notes.append("FAIL: no checkout.session.expired event to deliver")
         return result
-    payload = json.dumps(events[0].to_dict()).encode()
+    payload = json.dumps(events[0].to_dict(for_json=True)).encode()
     answers = []
     for _ in range(2):
         response = harness.post_signed(payload)

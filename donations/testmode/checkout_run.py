@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from donations.models import Donation
+from donations.testmode import stripe_realities_run
 from donations.testmode.harness import Harness, RunError, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor
@@ -37,7 +38,7 @@ def run(harness: Harness) -> list[Result]:
         _record(harness, checkout, scenario, result)
         results.append(result)
     results.append(_duplicate_delivery(harness, checkouts[DUPLICATE_OF]))
-    return results
+    return results + stripe_realities_run.run(harness)
 
 
 def _checkout(
@@ -88,7 +89,7 @@ def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     if event is None:
         result.notes.append("FAIL: no checkout.session.completed event to repeat")
         return result
-    response = harness.post_signed(json.dumps(event.to_dict()).encode())
+    response = harness.post_signed(json.dumps(event.to_dict(for_json=True)).encode())
     answer = response.json().get("status") if response.ok else response.status_code
     result.notes.append(f"redelivery answered {answer!r}")
     if answer != "duplicate":

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(f"Could not list Stripe's events: {error}") from error
         counts: Counter[str] = Counter()
         for event in reversed(events):  # Stripe lists newest first
-            payload = json.dumps(event.to_dict()).encode()
+            payload = json.dumps(event.to_dict(for_json=True)).encode()
             counts[receive_event(event, payload).value] += 1
         summary = ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome)
         self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")

@@ -1,0 +1,174 @@
+"""Rows for what Stripe does beyond the happy path, against the sandbox: webhooks that
+never came (caught up by `sync_stripe_events`), a schedule set after a renewal was
+billed, events rendered in an older API version, and a refund of a renewal."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.management import call_command
+
+from donations.models import Donation
+from donations.testmode.harness import Harness, RunError, donation_article, progress
+from donations.testmode.scenarios import Result
+from donations.testmode.visitor import Checkout, Visitor
+from stripe_testkit.cards import VISA
+
+OLD_API_VERSION = "2024-06-20"
+
+
+def run(harness: Harness) -> list[Result]:
+    rows = [_missed_webhooks, _late_schedule, _older_version_events, _refunded_renewal]
+    results = []
+    for number, row in enumerate(rows, start=1):
+        progress(f"[{number}/{len(rows)}] {(row.__doc__ or '').strip()}")
+        results.append(row(harness, _Donor(harness, number)))
+    return results
+
+
+class _Donor:
+    def __init__(self, harness: Harness, number: int) -> None:
+        self.visitor = Visitor(harness.site_url)
+        self.path = donation_article().get_absolute_url()
+        self.number = number
+
+    def donate(self, **form: str) -> Checkout:
+        return self.visitor.donate(
+            self.path, first_name="Stripe", last_name=f"Reality {self.number}",
+            email=f"stripe-reality+{self.number}@example.org", **form,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _webhooks_off(harness: Harness) -> Iterator[None]:
+    """The site's endpoint unreachable: events are created and never delivered."""
+    if harness.sandbox is None:
+        raise RunError("Switching webhooks off needs the sandbox.")
+    webhooks = harness.sandbox.sandbox.webhooks
+    url, webhooks.url = webhooks.url, ""
+    try:
+        yield
+    finally:
+        webhooks.url = url
+
+
+def _donation(checkout: Checkout) -> Donation:
+    donation = Donation.objects.by_checkout_session(checkout.session_id)
+    if donation is None:
+        raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
+    return donation
+
+
+def _record(result: Result, donation: Donation, harness: Harness) -> Result:
+    donation.refresh_from_db()
+    result.status, result.payments = donation.status, donation.paid_payment_count()
+    if donation.stripe_subscription_id:
+        subscription = harness.stripe.retrieve_subscription(donation.stripe_subscription_id)
+        invoices = harness.stripe.list_invoices(donation.stripe_subscription_id)
+        paid = sum(1 for invoice in invoices if invoice.status == "paid")
+        result.ended = subscription.status == "canceled"
+        result.notes.append(f"Stripe: {paid} paid of {len(invoices)} invoices")
+    return result
+
+
+def _missed_webhooks(harness: Harness, donor: _Donor) -> Result:
+    """missed webhooks, then sync_stripe_events"""
+    result = Result("webhooks missed, synced", "paid", expected_payments=1)
+    with _webhooks_off(harness):
+        checkout = donor.donate(amount="2000")
+        donor.visitor.pay(checkout, VISA)
+    if _donation(checkout).status != "pending":
+        result.notes.append("FAIL: recorded before the sync")
+    call_command("sync_stripe_events", verbosity=0)
+    return _record(result, _donation(checkout), harness)
+
+
+def _late_schedule(harness: Harness, donor: _Donor) -> Result:
+    """monthly x3 whose webhooks arrive after a renewal"""
+    result = Result("schedule set late (x3)", "completed", expected_payments=3, expect_ended=True)
+    with _webhooks_off(harness):
+        checkout = donor.donate(amount="1000", frequency="month", payment_count="3")
+        donor.visitor.pay(checkout, VISA)
+        subscription_id = _subscription_of(harness, checkout)
+        harness.stripe.advance_one_period(subscription_id)  # a renewal billed, unseen
+    call_command("sync_stripe_events", verbosity=0)
+    harness.wait_for_webhooks()
+    donation = _donation(checkout)
+    before = donation.paid_payment_count()
+    result.notes.append(f"schedule set after {before} payments")
+    if before != 2 or not donation.stripe_schedule_id:
+        result.notes.append("FAIL: the schedule was not set after the renewal")
+    harness.run_subscription_to_end(subscription_id, 3)
+    return _record(result, _donation(checkout), harness)
+
+
+def _older_version_events(harness: Harness, donor: _Donor) -> Result:
+    """events rendered in an older API version"""
+    result = Result(
+        "older-version events (x2)", "completed", expected_payments=2, expect_ended=True
+    )
+    with _webhooks_off(harness):
+        checkout = donor.donate(amount="1000", frequency="week", payment_count="2")
+        donor.visitor.pay(checkout, VISA)
+        subscription_id = _subscription_of(harness, checkout)
+    for event_type in ("invoice.paid", "checkout.session.completed"):
+        for event in harness.stripe.list_events(event_type):
+            if _about(event.data.object, subscription_id, checkout.session_id):
+                older = _older(event.to_dict(for_json=True))
+                answer = harness.post_signed(json.dumps(older).encode())
+                result.notes.append(f"{event_type} ({OLD_API_VERSION}): {answer.status_code}")
+                if answer.status_code != 200:
+                    result.notes.append("FAIL: an older-version event was refused")
+    harness.wait_for_webhooks()
+    harness.run_subscription_to_end(subscription_id, 2)
+    return _record(result, _donation(checkout), harness)
+
+
+def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
+    """a renewal refunded in part"""
+    result = Result("renewal refunded", "completed", expected_payments=2, expect_ended=True)
+    checkout = donor.donate(amount="3000", frequency="week", payment_count="2")
+    donor.visitor.pay(checkout, VISA)
+    harness.wait_for_webhooks()
+    subscription_id = _subscription_of(harness, checkout)
+    harness.run_subscription_to_end(subscription_id, 2)
+    renewal = _donation(checkout).payments.order_by("paid_at", "pk").last()
+    if renewal is None or not renewal.stripe_payment_intent_id:
+        result.notes.append("FAIL: the renewal has no payment intent")
+        return _record(result, _donation(checkout), harness)
+    harness.stripe.refund(renewal.stripe_payment_intent_id, 1000)
+    harness.wait_for_webhooks()
+    renewal.refresh_from_db()
+    net = renewal.amount_cents - renewal.amount_refunded_cents
+    result.notes.append(f"renewal net {net} cents")
+    if net != 2000:
+        result.notes.append("FAIL: the refund did not reach the renewal")
+    return _record(result, _donation(checkout), harness)
+
+
+def _subscription_of(harness: Harness, checkout: Checkout) -> str:
+    session = harness.stripe.retrieve_checkout_session(checkout.session_id)
+    if not session.subscription:
+        raise RunError(f"Checkout Session {checkout.session_id} has no subscription")
+    return str(session.subscription)
+
+
+def _about(obj: Any, subscription_id: str, session_id: str) -> bool:
+    if obj.object == "checkout.session":
+        return bool(obj.id == session_id)
+    return bool(obj.parent.subscription_details.subscription == subscription_id)
+
+
+def _older(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as an endpoint pinned to an older API version receives it, under a new id."""
+    obj = dict(event["data"]["object"])
+    parent = obj.pop("parent", None)
+    if obj["object"] == "invoice" and parent:
+        details = parent["subscription_details"]
+        obj["subscription"] = details["subscription"]
+        obj["subscription_details"] = {"metadata": details["metadata"]}
+    return {**event, "id": event["id"] + "_old", "api_version": OLD_API_VERSION,
+            "data": {**event["data"], "object": obj}}  # fmt: skip
