@@ -75,3 +75,23 @@ def test_prices_with_product_data(sandbox_client):
     )
     assert (price.type, price.recurring) == ("one_time", None)
     assert sandbox_client.v1.prices.retrieve(price.id).product == price.product
+
+
+def test_an_invoice_payment_names_the_payment_intent_and_its_charge_refunds(
+    sandbox_client, customer
+):
+    use(sandbox_client, customer, "pm_card_visa")
+    subscription = subscribe(sandbox_client, customer)
+    plain = sandbox_client.v1.invoices.retrieve(subscription.latest_invoice)
+    assert "payments" not in plain  # only when expanded, as in webhook payloads
+    invoice = sandbox_client.v1.invoices.retrieve(
+        subscription.latest_invoice, {"expand": ["payments"]}
+    )
+    (payment,) = invoice.payments.data
+    assert (payment.status, payment.amount_paid) == ("paid", 2000)
+    intent_id = payment.payment.payment_intent
+    listed = sandbox_client.v1.invoice_payments.list({"invoice": invoice.id}).data
+    assert [p.payment.payment_intent for p in listed] == [intent_id]
+    refund = sandbox_client.v1.refunds.create({"payment_intent": intent_id, "amount": 500})
+    charge = sandbox_client.v1.charges.retrieve(refund.charge)
+    assert (charge.payment_intent, charge.amount_refunded) == (intent_id, 500)
