@@ -64,6 +64,8 @@ class ShapeCheck:
         self.problems: list[str] = []
         self.present: Counter[str] = Counter()
         self.required: dict[str, int] = {}
+        self.declared_present: Counter[str] = Counter()
+        self.declared: dict[str, int] = {}
         self.seen: Counter[str] = Counter()
 
     def check(self, value: dict[str, Any], where: str = "") -> None:
@@ -86,6 +88,8 @@ class ShapeCheck:
         self.seen[kind] += 1
         self.required[kind] = len(required)
         self.present[kind] += sum(1 for n in required if n in value)
+        self.declared[kind] = len(hints)
+        self.declared_present[kind] += sum(1 for n in hints if n in value)
         for name, hint in hints.items():
             path = f"{where}.{name}"
             if name not in value:
@@ -133,9 +137,12 @@ class ShapeCheck:
                 self._value(item, generic[0], stripe.StripeObject, f"{where}.data[{index}]")
 
     def coverage(self) -> dict[str, str]:
-        """Per object type: declared-required attributes present, on average, of all."""
+        """Per object type, on average over the objects seen: the attributes present of
+        those declared always present, and of all those declared."""
         return {
-            kind: f"{self.present[kind] / self.seen[kind]:.0f} of {self.required[kind]}"
+            kind: f"{self.present[kind] / self.seen[kind]:.0f} of {self.required[kind]} "
+            f"required, {self.declared_present[kind] / self.seen[kind]:.0f} of "
+            f"{self.declared[kind]} declared"
             for kind in sorted(self.seen)
             if "." not in kind or kind in OBJECT_CLASSES
         }
