@@ -1,6 +1,7 @@
 import pytest
 
 from donations.models import Donation
+from donations.stripe_gateway import PINNED_API_VERSION
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
 from tests.stripe_events import checkout_session, event
 
@@ -102,3 +103,34 @@ def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get("/admin/donations/donation/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_see_amounts_net_of_refunds_and_flags(staff_client, donation):
+    PaymentFactory(donation=donation, stripe_invoice_id="in_456", amount_refunded_cents=500)
+    donation.attention = "Invoice in_456 reported $25 EUR; the donation is $20 USD."
+    donation.save()
+    html = staff_client.get("/admin/donations/donation/?attention=yes").content.decode()
+    assert "Hopper" in html
+    assert "$35" in html  # 2 × $20 less $5 refunded
+    assert (
+        "Hopper" not in staff_client.get("/admin/donations/donation/?attention=no").content.decode()
+    )
+    page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    assert "reported $25 EUR" in page
+    assert "$15" in page  # the refunded payment's net
+
+
+def test_staff_see_which_events_came_in_another_api_version(staff_client, post_event):
+    for number, version in enumerate(["2024-06-20", PINNED_API_VERSION]):
+        body = {"id": f"cus_{number}", "object": "customer"}
+        post_event(event("customer.created", body, event_id=f"evt_v{number}", api_version=version))
+    other = staff_client.get("/admin/donations/webhookevent/?version=other").content.decode()
+    assert "evt_v0" in other
+    assert "evt_v1" not in other
+    assert "2024-06-20" in other
+
+
+def test_payments_and_webhook_events_cannot_be_deleted(staff_client, donation):
+    payment = donation.payments.get()
+    response = staff_client.get(f"/admin/donations/payment/{payment.pk}/delete/")
+    assert response.status_code == 403
