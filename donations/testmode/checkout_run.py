@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 
-from donations.models import Donation
 from donations.testmode import stripe_realities_run
-from donations.testmode.harness import Harness, RunError, donation_article, progress
+from donations.testmode.harness import Harness, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
-from donations.testmode.visitor import Checkout, Visitor
+from donations.testmode.visitor import Checkout, Visitor, donation_of
 from stripe_testkit.waiting import wait_until
 
 
@@ -55,20 +54,13 @@ def _checkout(
         result.notes.append(f"FAIL: thank-you page answered {page.status_code}")
 
 
-def _donation(checkout: Checkout) -> Donation:
-    donation = Donation.objects.by_checkout_session(checkout.session_id)
-    if donation is None:
-        raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
-    return donation
-
-
 def _advance_through_renewals(harness: Harness, checkout: Checkout, scenario: Scenario) -> None:
-    wait_until(lambda: bool(_donation(checkout).stripe_schedule_id), 30, "the schedule")
-    harness.run_subscription_to_end(_donation(checkout).stripe_subscription_id, scenario.count)
+    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
+    harness.run_subscription_to_end(donation_of(checkout).stripe_subscription_id, scenario.count)
 
 
 def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Result) -> None:
-    donation = _donation(checkout)
+    donation = donation_of(checkout)
     result.status = donation.status
     result.payments = donation.paid_payment_count()
     if scenario.recurring and donation.stripe_subscription_id:

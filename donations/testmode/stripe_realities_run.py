@@ -14,7 +14,7 @@ from django.core.management import call_command
 from donations.models import Donation
 from donations.testmode.harness import Harness, RunError, donation_article, progress
 from donations.testmode.scenarios import Result
-from donations.testmode.visitor import Checkout, Visitor
+from donations.testmode.visitor import Checkout, Visitor, donation_of
 from stripe_testkit.cards import VISA
 
 OLD_API_VERSION = "2024-06-20"
@@ -55,13 +55,6 @@ def _webhooks_off(harness: Harness) -> Iterator[None]:
         webhooks.url = url
 
 
-def _donation(checkout: Checkout) -> Donation:
-    donation = Donation.objects.by_checkout_session(checkout.session_id)
-    if donation is None:
-        raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
-    return donation
-
-
 def _record(result: Result, donation: Donation, harness: Harness) -> Result:
     donation.refresh_from_db()
     result.status, result.payments = donation.status, donation.paid_payment_count()
@@ -80,10 +73,10 @@ def _missed_webhooks(harness: Harness, donor: _Donor) -> Result:
     with _webhooks_off(harness):
         checkout = donor.donate(amount="2000")
         donor.visitor.pay(checkout, VISA)
-    if _donation(checkout).status != "pending":
+    if donation_of(checkout).status != "pending":
         result.notes.append("FAIL: recorded before the sync")
     call_command("sync_stripe_events", verbosity=0)
-    return _record(result, _donation(checkout), harness)
+    return _record(result, donation_of(checkout), harness)
 
 
 def _late_schedule(harness: Harness, donor: _Donor) -> Result:
@@ -96,13 +89,13 @@ def _late_schedule(harness: Harness, donor: _Donor) -> Result:
         harness.stripe.advance_one_period(subscription_id)  # a renewal billed, unseen
     call_command("sync_stripe_events", verbosity=0)
     harness.wait_for_webhooks()
-    donation = _donation(checkout)
+    donation = donation_of(checkout)
     before = donation.paid_payment_count()
     result.notes.append(f"schedule set after {before} payments")
     if before != 2 or not donation.stripe_schedule_id:
         result.notes.append("FAIL: the schedule was not set after the renewal")
     harness.run_subscription_to_end(subscription_id, 3)
-    return _record(result, _donation(checkout), harness)
+    return _record(result, donation_of(checkout), harness)
 
 
 def _older_version_events(harness: Harness, donor: _Donor) -> Result:
@@ -124,7 +117,7 @@ def _older_version_events(harness: Harness, donor: _Donor) -> Result:
                     result.notes.append("FAIL: an older-version event was refused")
     harness.wait_for_webhooks()
     harness.run_subscription_to_end(subscription_id, 2)
-    return _record(result, _donation(checkout), harness)
+    return _record(result, donation_of(checkout), harness)
 
 
 def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
@@ -135,10 +128,10 @@ def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
     harness.wait_for_webhooks()
     subscription_id = _subscription_of(harness, checkout)
     harness.run_subscription_to_end(subscription_id, 2)
-    renewal = _donation(checkout).payments.order_by("paid_at", "pk").last()
+    renewal = donation_of(checkout).payments.order_by("paid_at", "pk").last()
     if renewal is None or not renewal.stripe_payment_intent_id:
         result.notes.append("FAIL: the renewal has no payment intent")
-        return _record(result, _donation(checkout), harness)
+        return _record(result, donation_of(checkout), harness)
     harness.stripe.refund(renewal.stripe_payment_intent_id, 1000)
     harness.wait_for_webhooks()
     renewal.refresh_from_db()
@@ -146,7 +139,7 @@ def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
     result.notes.append(f"renewal net {net} cents")
     if net != 2000:
         result.notes.append("FAIL: the refund did not reach the renewal")
-    return _record(result, _donation(checkout), harness)
+    return _record(result, donation_of(checkout), harness)
 
 
 def _subscription_of(harness: Harness, checkout: Checkout) -> str:

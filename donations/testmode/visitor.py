@@ -8,6 +8,7 @@ from html import unescape
 
 import requests
 
+from donations.models import Donation
 from donations.testmode.harness import RunError
 from stripe_testkit.cards import TestCard
 
@@ -55,3 +56,11 @@ class Visitor:
         if response.status_code == 303:
             return self.http.get(response.headers["Location"], timeout=30)
         return response
+
+
+def donation_of(checkout: Checkout) -> Donation:
+    """The donation whose Checkout Session the visitor was sent to."""
+    donation = Donation.objects.by_checkout_session(checkout.session_id)
+    if donation is None:
+        raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
+    return donation
