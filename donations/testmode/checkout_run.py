@@ -86,6 +86,6 @@ def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     result.notes.append(f"redelivery answered {answer!r}")
     if answer != "duplicate":
         result.notes.append("FAIL: the redelivery was not recognised as a duplicate")
-    donation = _donation(original)
+    donation = donation_of(original)
     result.status, result.payments = donation.status, donation.paid_payment_count()
     return result
