@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "axes",
     "articles",
     "donations",
 ]
@@ -51,9 +52,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Control characters in the query string, or a form in another charset than
+    # UTF-8: a 400 before any view (or the database) sees them.
+    "advocacy.middleware.RejectMalformedRequests",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "advocacy.csp.SiteCSPMiddleware",
+    "donations.middleware.PrivateDonorPages",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -85,7 +91,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds rate-limit counters, so every worker and every app machine must
+# share it. Embedded default: Django's database cache (with an atomic increment),
+# shared by every worker on the machine and by every machine on one database.
+# REDIS_URL moves it onto Redis (django-redis).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "advocacy.cache.AtomicDatabaseCache", "LOCATION": "cache_entries"}
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -124,6 +146,12 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# How many reverse proxies (nginx, a load balancer) stand in front of the app and
+# append to X-Forwarded-For: the client IP is the address that many hops from the
+# right. 0 (the default) trusts no header and uses the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )
@@ -140,14 +168,42 @@ SEEDS_DIR = env.path("SEEDS_DIR", default=BASE_DIR / "seeds")
 SEED_CAMPAIGN_NAME = env.str("SEED_CAMPAIGN_NAME", default="General Fund")
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 
+# LOG_FORMAT=json writes one JSON object a line (for a log collector).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "advocacy.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The stripe SDK logs every request at INFO; keep its warnings only.
     "loggers": {"stripe": {"level": "WARNING"}},
 }
+
+# Errors go to Sentry when SENTRY_DSN is set (no personal data is sent).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for a
+# username from one client IP, that pair is locked out for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "advocacy.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429_login.html"
 
 # Content Security Policy (django-csp). Everything is served from our own origin;
 # advocacy.csp adds the Stripe Checkout origin (or the sandbox's) to form-action.
@@ -176,6 +232,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=3)
 STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=8)
+# The thank-you page asks Stripe at most this long (one try), then shows what the
+# webhooks recorded.
+STRIPE_THANKS_TIMEOUT = env.float("STRIPE_THANKS_TIMEOUT", default=2)
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
 STRIPE_DASHBOARD_URL = env.str("STRIPE_DASHBOARD_URL", default="https://dashboard.stripe.com/test")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
@@ -186,7 +245,11 @@ if STRIPE_LIVE_MODE and not STRIPE_ALLOW_LIVE:
     )
 DONATION_MIN_CENTS = env.int("DONATION_MIN_CENTS", default=100)
 DONATION_MAX_CENTS = env.int("DONATION_MAX_CENTS", default=1_000_000)
-# django-ratelimit rate for starting a checkout, per client IP (card-testing defence).
+# django-ratelimit rates for opening a checkout (card-testing defence): per client
+# IP, and per e-mail address whatever the IP.
 DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")
-# A locmem cache is per process; fine for one process, use CACHE_URL=redis://… for several.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+DONATION_EMAIL_RATE_LIMIT = env.str("DONATION_EMAIL_RATE_LIMIT", default="5/m")
+# Personal data of donations never paid is erased after this many days, webhook
+# payloads after WEBHOOK_PAYLOAD_DAYS (manage.py purge_personal_data).
+UNPAID_PERSONAL_DATA_DAYS = env.int("UNPAID_PERSONAL_DATA_DAYS", default=30)
+WEBHOOK_PAYLOAD_DAYS = env.int("WEBHOOK_PAYLOAD_DAYS", default=90)

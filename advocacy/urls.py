@@ -5,6 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from advocacy.health import healthz
+from advocacy.views import favicon
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap
 
@@ -23,5 +25,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import Article
+from articles.rendering import sanitize_html
 
 
 class LatestArticlesFeed(Feed):
@@ -28,7 +29,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary or item.body_html
+        """HTML in the feed: the summary sanitised as bodies are (they are at save)."""
+        return sanitize_html(item.summary) if item.summary else item.body_html
 
     def item_pubdate(self, item: Article) -> datetime | None:
         return item.published_at

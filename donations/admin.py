@@ -172,8 +172,25 @@ class DonationAdmin(admin.ModelAdmin):
             )
         )
 
+    actions = ["erase_personal_data"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the record of money stays; staff erase a donor's data instead
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        if not request.user.has_perm("donations.erase_personal_data"):
+            actions.pop("erase_personal_data", None)
+        return actions
+
+    @admin.action(description="Erase the donors' personal data (keep the amounts)")
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
+        for donation in queryset:
+            donation.erase_personal_data()
+        self.message_user(request, f"Erased the personal data of {queryset.count()} donation(s).")
 
     @admin.display(description="Donor", ordering="last_name")
     def donor(self, obj: Donation) -> str:

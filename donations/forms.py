@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,12 +21,26 @@ MAX_COUNT = 12
 MAX_YEARLY_COUNT = 5
 
 
+# Dollars as people in the US write them: "25", "25.5", "1,250.50", "$1,000". A comma
+# only ever groups thousands, so "1,50" or "12,50" (a decimal comma) is refused rather
+# than read as $150 or $1,250; so is "1_000", which Python alone would accept.
+# (More decimals and a minus sign pass here so that the field says what is wrong.)
+US_DOLLARS = re.compile(r"^-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
 class DollarField(forms.DecimalField):
-    """A US-dollar amount typed by a person: "$1,250.50" is fine."""
+    """A US-dollar amount typed by a person: "$1,250.50" is fine, "12,50" is not."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in dollars, like 25, 12.50 or 1,250.50."),
+    }
 
     def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = value.strip().replace("$", "").replace(",", "").strip()
+        if isinstance(value, str) and value.strip():
+            text = value.strip()
+            if not US_DOLLARS.match(text):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text.replace("$", "").replace(",", "").strip()
         return super().to_python(value)
 
 
@@ -63,10 +78,21 @@ class DonationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A honeypot: hidden from people (and from assistive technology), filled in by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        email_hint = kwargs["initial"].pop("email_hint", None)
         super().__init__(*args, **kwargs)
+        if email_hint:
+            self.fields["email"].help_text = _(
+                "You entered %(email)s before; please type it again."
+            ) % {"email": email_hint}
         self.campaign = campaign
         self.fields["amount"].choices = [
             (str(cents), format_cents(cents)) for cents in campaign.preset_amounts
@@ -90,6 +116,7 @@ class DonationForm(forms.Form):
             Field("email", autocomplete="email"),
             Field("note"),
             Field("token"),
+            Div(Field("website"), css_class="form-honeypot", aria_hidden="true"),
             Submit("donate", _("Donate"), css_class="btn-lg w-100"),
         )
         return helper
@@ -115,8 +142,17 @@ class DonationForm(forms.Form):
             raise forms.ValidationError(_("Enter an amount in dollars and cents.")) from None
         return cents
 
+    @property
+    def is_bot(self) -> bool:
+        """The honeypot was filled in: no person sees that field."""
+        return bool(self.data.get("website", "").strip()) if self.is_bound else False
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.is_bot:
+            raise forms.ValidationError(
+                _("We could not accept this donation. Please try again."), code="honeypot"
+            )
         cents = self._amount_cents(data)
         if cents is not None:
             data["amount_cents"] = cents

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donations.money import format_cents
@@ -77,8 +78,15 @@ class Frequency(models.TextChoices):
 _INTERVALS: dict[str, Interval] = {"week": "week", "month": "month", "year": "year"}
 
 
+NEVER_PAID = ("pending", "expired", "failed")
+
+
 class DonationQuerySet(models.QuerySet):
     """The named ways a Stripe object leads to its donation. Lookups only read."""
+
+    def never_paid(self) -> DonationQuerySet:
+        """Donations without a payment Stripe confirmed (abandoned, failed, bots)."""
+        return self.filter(status__in=NEVER_PAID).exclude(payments__status__in=["paid", "refunded"])
 
     def locked(self) -> DonationQuerySet:
         """Row-locked until the transaction ends (webhook handlers change what they find)."""
@@ -157,11 +165,15 @@ class Donation(models.Model):
     stripe_schedule_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
 
     objects = DonationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("erase_personal_data", "Can erase a donor's personal data")]
 
     def __str__(self) -> str:
         return f"{self.donor_name} – {self.amount_display} {self.get_frequency_display()}"
@@ -183,6 +195,10 @@ class Donation(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         self.save(update_fields=[*fields, "updated_at"])
+
+    def erase_personal_data(self) -> None:
+        """Forget who gave, keep what was given: amounts, payments and Stripe ids stay."""
+        self.update(first_name="", last_name="", email="", note="", erased_at=timezone.now())
 
     def paid_payment_count(self) -> int:
         return self.payments.filter(status__in=Payment.COUNTED).count()

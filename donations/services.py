@@ -6,10 +6,12 @@ import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stripe.params.checkout import SessionCreateParams
 
@@ -145,24 +147,41 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
 
 
 def resume_path(donation: Donation) -> str:
-    """Where Checkout's "back" link goes: the article, with the form refilled."""
-    token = signing.dumps(str(donation.public_id), salt=RESUME_SALT)
+    """Where Checkout's "back" link goes: the article, with the form refilled.
+
+    The token is the same for every attempt at one donation (no timestamp in it;
+    its age is the donation's), so that the Checkout parameters, and with them the
+    idempotency key's request, are the same when a failed attempt is retried.
+    """
+    token = signing.Signer(salt=RESUME_SALT).sign(str(donation.public_id))
     page = donation.article.get_absolute_url() if donation.article else "/"
     return f"{page}?resume={token}#donate"
 
 
+# A resume link refills the form only while its donation is still to be paid.
+RESUMABLE = (Donation.Status.PENDING, Donation.Status.EXPIRED, Donation.Status.FAILED)
+
+
 def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
-    """The form values of an abandoned checkout, from the signed `resume` token."""
+    """The form values of an abandoned checkout, from the signed `resume` token.
+
+    The e-mail address is not refilled (the link travels in browser histories):
+    the donor sees it masked and types it again.
+    """
     if not token:
         return {}
     try:
-        public_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        public_id = signing.Signer(salt=RESUME_SALT).unsign(token)
     except signing.BadSignature:
         return {}
     donation = Donation.objects.by_public_id(public_id)
-    if donation is None or donation.campaign_id != campaign.pk:
+    if donation is None or donation.campaign_id != campaign.pk or donation.status not in RESUMABLE:
         return {}
-    initial = {name: getattr(donation, name) for name in DETAIL_FIELDS if name != "amount_cents"}
+    if (timezone.now() - donation.created_at).total_seconds() > RESUME_MAX_AGE:
+        return {}
+    fields = (name for name in DETAIL_FIELDS if name not in ("amount_cents", "email"))
+    initial: dict[str, Any] = {name: getattr(donation, name) for name in fields}
+    initial["email_hint"] = mask_email(donation.email)
     if str(donation.amount_cents) in map(str, campaign.preset_amounts):
         initial["amount"] = str(donation.amount_cents)
     else:
@@ -185,9 +204,17 @@ def donation_back_from_checkout(session_id: str) -> Donation | None:
     owner = cache.get(key)
     if owner is None:
         try:
-            owner = get_gateway().retrieve_checkout_session(session_id).client_reference_id
+            gateway = get_gateway(read_timeout=settings.STRIPE_THANKS_TIMEOUT, retries=0)
+            owner = gateway.retrieve_checkout_session(session_id).client_reference_id
         except (StripeError, PaymentsNotConfigured) as error:
+            # Show what the webhooks recorded rather than keep the visitor waiting.
             logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
             return donation
         cache.set(key, owner, timeout=24 * 3600)
     return donation if owner == str(donation.pk) else None
+
+
+def mask_email(email: str) -> str:
+    """`a•••@example.org`: enough for the donor to recognise, little for anyone else."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else "•••"

@@ -155,12 +155,13 @@ def _gateway(
     return StripeGateway(api_key, api_base=api_base, max_network_retries=retries, timeout=timeout)
 
 
-def get_gateway() -> StripeGateway:
-    """The gateway for the current settings (one client per configuration)."""
+def get_gateway(*, read_timeout: float | None = None, retries: int | None = None) -> StripeGateway:
+    """The gateway for the current settings (one client per configuration); a page
+    that must not keep its visitor waiting asks for a shorter read timeout."""
     api_key: str = settings.STRIPE_SECRET_KEY
     if not api_key:
         raise PaymentsNotConfigured("STRIPE_SECRET_KEY is not set")
-    timeout = (float(settings.STRIPE_CONNECT_TIMEOUT), float(settings.STRIPE_READ_TIMEOUT))
-    return _gateway(
-        api_key, str(settings.STRIPE_API_BASE), int(settings.STRIPE_MAX_NETWORK_RETRIES), timeout
-    )
+    read = float(settings.STRIPE_READ_TIMEOUT if read_timeout is None else read_timeout)
+    tries = int(settings.STRIPE_MAX_NETWORK_RETRIES if retries is None else retries)
+    timeout = (float(settings.STRIPE_CONNECT_TIMEOUT), read)
+    return _gateway(api_key, str(settings.STRIPE_API_BASE), tries, timeout)

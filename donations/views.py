@@ -10,19 +10,35 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from advocacy.client_ip import client_ip_key
 from articles.views import render_article, visible_articles
 from donations.forms import DonationForm
 from donations.models import DonationBox
-from donations.services import DonationError, donation_back_from_checkout, start_donation
+from donations.services import (
+    DonationError,
+    donation_back_from_checkout,
+    mask_email,
+    start_donation,
+)
 from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
 
 
-def _donation_rate(group: str, request: HttpRequest) -> str:
+def _ip_rate(group: str, request: HttpRequest) -> str:
     return str(settings.DONATION_RATE_LIMIT)
 
 
+def _email_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.DONATION_EMAIL_RATE_LIMIT)
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    """Checkouts opened for one e-mail address, from whatever IP (card testing)."""
+    return str(request.POST.get("email", "")).strip().lower()[:254]
+
+
 @require_POST
-@ratelimit(key="ip", rate=_donation_rate, method="POST", block=False)
+@ratelimit(key=client_ip_key, rate=_ip_rate, method="POST", block=False)
+@ratelimit(key=_email_key, rate=_email_rate, method="POST", block=False)
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
     box = get_object_or_404(
         DonationBox.objects.open(), article__in=visible_articles(request), article__slug=slug
@@ -39,7 +55,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, _("Too many attempts from your connection. Please wait a minute."))
         return answer_with_form(429)
     if not form.is_valid():
-        return answer_with_form()
+        return answer_with_form(400 if form.is_bot else 200)
     try:
         donation = start_donation(
             campaign=box.campaign,
@@ -61,7 +77,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")[:255]
     donation = donation_back_from_checkout(session_id) if session_id else None
     status = 200 if donation else 404
-    return render(request, "donations/thanks.html", {"donation": donation}, status=status)
+    context = {"donation": donation, "masked_email": mask_email(donation.email) if donation else ""}
+    return render(request, "donations/thanks.html", context, status=status)
 
 
 @csrf_exempt

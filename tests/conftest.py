@@ -10,9 +10,11 @@ from tests.stripe_fake import FakeStripe
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache: every test starts from zero."""
-    cache.clear()
+def _fresh_cache(django_db_setup, django_db_blocker):
+    """Rate-limit counters live in the cache (a database table): every test starts
+    from zero, whether or not the test itself uses the database."""
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ import pytest
 from donations.forms import DonationForm
 from tests.factories import CampaignFactory, donation_form_data
 
+DOLLARS = "Enter an amount in dollars, like 25, 12.50 or 1,250.50."
 pytestmark = pytest.mark.django_db
 
 
@@ -15,14 +16,19 @@ def form_for(**changes):
     [
         ({"amount": ""}, "amount", "Choose an amount or enter another amount."),
         ({"amount": "1234"}, "amount", "Select a valid choice."),
-        ({"amount": "", "other_amount": "ten"}, "other_amount", "Enter a number."),
+        ({"amount": "", "other_amount": "ten"}, "other_amount", DOLLARS),
+        ({"amount": "", "other_amount": "1,50"}, "other_amount", DOLLARS),  # a decimal comma
+        ({"amount": "", "other_amount": "12,50"}, "other_amount", DOLLARS),
+        ({"amount": "", "other_amount": "1_000"}, "other_amount", DOLLARS),
+        ({"amount": "", "other_amount": "1,0000"}, "other_amount", DOLLARS),
         ({"amount": "", "other_amount": "12.345"}, "other_amount", "no more than 2 decimal"),
         ({"amount": "", "other_amount": "0.99"}, "other_amount", "between $1 and $10,000"),
         ({"amount": "", "other_amount": "-5"}, "other_amount", "between $1 and $10,000"),
         ({"amount": "", "other_amount": "10000.01"}, "other_amount", "between $1 and $10,000"),
-        ({"amount": "", "other_amount": "1e400"}, "other_amount", "no more than 12 digits"),
-        ({"amount": "", "other_amount": "Infinity"}, "other_amount", "Enter a number."),
-        ({"amount": "", "other_amount": "NaN"}, "other_amount", "Enter a number."),
+        ({"amount": "", "other_amount": "1" * 13}, "other_amount", "no more than 12 digits"),
+        ({"amount": "", "other_amount": "1e400"}, "other_amount", DOLLARS),
+        ({"amount": "", "other_amount": "Infinity"}, "other_amount", DOLLARS),
+        ({"amount": "", "other_amount": "NaN"}, "other_amount", DOLLARS),
         ({"frequency": "daily"}, "frequency", "Select a valid choice."),
         ({"frequency": ""}, "frequency", "This field is required."),
         ({"frequency": "month"}, "payment_count", "Choose how many payments"),
@@ -55,6 +61,8 @@ def test_bad_input_gets_a_clear_message_on_its_field(changes, field, message):
         ({"amount": "3000"}, 3000),
         ({"amount": "", "other_amount": "12.50"}, 1250),
         ({"amount": "", "other_amount": "$1,250.5"}, 125050),
+        ({"amount": "", "other_amount": "1,250.50"}, 125050),
+        ({"amount": "", "other_amount": "1,000"}, 100000),
         ({"amount": "", "other_amount": " 1 "}, 100),
         ({"amount": "", "other_amount": "10000"}, 1_000_000),
         ({"amount": "2000", "other_amount": "7"}, 700),

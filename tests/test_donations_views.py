@@ -237,8 +237,20 @@ def test_cancel_url_brings_back_the_filled_form(client, article, fake_stripe):
     assert 'value="12.50"' in html
     assert '<option value="month" selected>' in html
     assert 'value="4"' in html
-    assert 'value="ada@example.org"' in html
     assert 'value="Lovelace"' in html
+    # The e-mail address is shown masked, not refilled: the link is in browser histories.
+    assert "ada@example.org" not in html
+    assert "You entered a•••@example.org before" in html
+
+
+def test_a_resume_link_of_a_paid_donation_refills_nothing(client, article, fake_stripe):
+    checkout_answers(fake_stripe)
+    donate(client, article, amount="", other_amount="12.5")
+    cancel_url = fake_stripe.requests[0].form["cancel_url"].removeprefix("http://testserver")
+    Donation.objects.update(status=Donation.Status.PAID)
+    response = client.get(cancel_url)
+    assert 'value="12.50"' not in response.content.decode()
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def test_a_forged_resume_token_is_ignored(client, article):

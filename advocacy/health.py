@@ -1,0 +1,45 @@
+"""`/healthz`: whether this app instance can reach its database and its cache."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "cache": _cache()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"} | {
+        name: "ok" if fine else "failing" for name, fine in checks.items()
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("Health check: the database is unreachable")
+        return False
+
+
+def _cache() -> bool:
+    key, value = "healthz", secrets.token_hex(8)
+    try:
+        cache.set(key, value, timeout=10)
+        return bool(cache.get(key) == value)
+    except Exception:
+        logger.exception("Health check: the cache is unreachable")
+        return False

@@ -1,0 +1,24 @@
+"""Pages that carry a donor's own data are never stored by a browser or a proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+class PrivateDonorPages:
+    """The thank-you page and an article opened from a Checkout "back" link (`?resume=`)
+    show a donation's details: `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "resume" in request.GET or request.path == reverse("donations:thanks"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+        return response
