@@ -204,6 +204,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "advocacy.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429_login.html"
+AXES_VERBOSE = False
 
 # Content Security Policy (django-csp). Everything is served from our own origin;
 # advocacy.csp adds the Stripe Checkout origin (or the sandbox's) to form-action.

@@ -28,6 +28,15 @@ class SandboxServer(ThreadingHTTPServer):
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
         )
+        self.running = threading.Event()
+        self.running.set()
+
+    def pause(self) -> None:
+        """Stall every API request (as a slow or unreachable Stripe) until resume()."""
+        self.running.clear()
+
+    def resume(self) -> None:
+        self.running.set()
 
     @property
     def url(self) -> str:
@@ -39,6 +48,7 @@ class SandboxServer(ThreadingHTTPServer):
         return thread
 
     def stop(self) -> None:
+        self.resume()
         self.shutdown()
         self.server_close()
         self.sandbox.webhooks.stop()
@@ -67,6 +77,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode() if length else ""
         if parts.path.startswith("/c/pay/"):
             return self._checkout_page(parts.path.removeprefix("/c/pay/"), body)
+        self.server.running.wait(timeout=120)
         try:
             self._authenticate()
             params = decode(body if self.command == "POST" else parts.query)

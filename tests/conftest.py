@@ -8,12 +8,15 @@ from tests.factories import DonationFactory, StaffUserFactory
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(django_db_setup, django_db_blocker):
-    """Rate-limit counters live in the cache (a database table): every test starts
-    from zero, whether or not the test itself uses the database."""
-    with django_db_blocker.unblock():
+def _fresh_cache(request):
+    """Rate-limit counters live in the cache (a table of the test database): every
+    test that uses the database starts from zero. (Tests that do not cannot reach it.)"""
+    if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")
         cache.clear()
 
 

@@ -73,3 +73,53 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^([A-Z_]+)=", example, re.MULTILINE))
     assert read - listed == set()
     assert len(read) > 20
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "donate.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SESSION_COOKIE_SECURE": "true",
+    "CSRF_COOKIE_SECURE": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "BEHIND_HTTPS_PROXY": "true",
+    "TRUSTED_PROXY_COUNT": "1",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_check_deploy_reports_nothing_with_the_production_variables():
+    env = {k: v for k, v in ENV.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "advocacy.settings"},
+        cwd=settings.BASE_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_rate_limit_checks_are_not_silenced():
+    assert not [c for c in settings.SILENCED_SYSTEM_CHECKS if "ratelimit" in c]
+
+
+def test_admin_login_locks_out_after_the_configured_failures(client, settings, db):
+    from tests.factories import StaffUserFactory
+
+    settings.AXES_FAILURE_LIMIT = 3
+    staff = StaffUserFactory(username="staff")
+
+    def log_in(password):
+        return client.post(
+            "/admin/login/?next=/admin/", {"username": staff.username, "password": password}
+        )
+
+    for _ in range(3):
+        assert log_in("wrong").status_code in (200, 429)
+    locked = log_in("correct horse battery staple")
+    assert locked.status_code == 429
+    assert "Too many failed log-in attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session

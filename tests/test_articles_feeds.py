@@ -20,3 +20,15 @@ def test_feed_lists_published_articles_only(client):
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["In the feed"]
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link == f"http://testserver{article.get_absolute_url()}"
+
+
+def test_summaries_are_sanitised_like_bodies(client):
+    ArticleFactory(
+        summary='Read <script>alert(1)</script><a href="javascript:x" onclick="y">on</a>'
+    )
+    root = ET.fromstring(client.get("/feed/").content)
+    summary = root.find(f"{ATOM}entry").findtext(f"{ATOM}summary")
+    assert "<script" not in summary
+    assert "javascript:" not in summary
+    assert "onclick" not in summary
+    assert "Read" in summary

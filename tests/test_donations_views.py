@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -371,3 +373,116 @@ def test_thank_you_page_asks_stripe_once_however_often_it_is_checked(client, fak
     for _ in range(3):
         assert client.get("/donate/thanks/?session_id=cs_1").status_code == 200
     assert len(fake_stripe.calls("GET", "/v1/checkout/sessions/cs_1")) == 1
+
+
+def test_the_rate_limit_counts_per_client_ip_behind_the_trusted_proxy(
+    article, fake_stripe, settings
+):
+    settings.DONATION_RATE_LIMIT = "2/m"
+    settings.DONATION_EMAIL_RATE_LIMIT = "100/m"
+    settings.TRUSTED_PROXY_COUNT = 1
+    checkout_answers(fake_stripe)
+
+    def from_ip(address, forged=""):
+        header = f"{forged}, {address}" if forged else address
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=header)
+        return donate(client, article, token="").status_code
+
+    assert [from_ip("203.0.113.7") for _ in range(3)] == [303, 303, 429]
+    # A forged header entry left of what our proxy appended changes nothing.
+    assert from_ip("203.0.113.7", forged="198.51.100.1") == 429
+    assert from_ip("203.0.113.8") == 303  # another visitor has a bucket of their own
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(article, fake_stripe, settings):
+    settings.DONATION_RATE_LIMIT = "1/m"
+    checkout_answers(fake_stripe)
+    first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert donate(first, article, token="").status_code == 303
+    assert donate(second, article, token="").status_code == 429  # same REMOTE_ADDR
+
+
+def test_the_rate_limit_counts_per_email_whatever_the_ip(article, fake_stripe, settings):
+    settings.DONATION_RATE_LIMIT = "100/m"
+    settings.DONATION_EMAIL_RATE_LIMIT = "2/m"
+    checkout_answers(fake_stripe)
+    answers = [
+        donate(
+            Client(REMOTE_ADDR=f"203.0.113.{n}"), article, token="", email="A@example.org"
+        ).status_code
+        for n in range(3)
+    ]
+    assert answers == [303, 303, 429]
+    response = donate(Client(REMOTE_ADDR="203.0.113.9"), article, token="", email="a@example.org ")
+    assert response.status_code == 429
+    assert 'value="Lovelace"' in response.content.decode()  # the form is kept
+
+
+def test_the_honeypot_refuses_a_bot_without_calling_stripe(client, article, fake_stripe):
+    response = donate(client, article, website="http://spam.example")
+    assert response.status_code == 400
+    assert "We could not accept this donation" in response.content.decode()
+    assert fake_stripe.requests == []
+    assert not Donation.objects.exists()
+
+
+def test_the_honeypot_is_hidden_from_people(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'class="form-honeypot"\s+aria-hidden="true"', html)
+    assert 'name="website"' in html
+    assert 'tabindex="-1"' in html
+
+
+def test_stripe_stalled_the_donor_gets_the_form_back_and_the_donation_is_failed(
+    client, article, sandbox_server, settings
+):
+    settings.STRIPE_API_BASE = sandbox_server.url
+    settings.STRIPE_READ_TIMEOUT = 0.3
+    sandbox_server.pause()
+    try:
+        response = donate(client, article)
+    finally:
+        sandbox_server.resume()
+    assert response.status_code == 502
+    html = response.content.decode()
+    assert "We could not reach our payment provider. Nothing was charged" in html
+    assert 'value="Lovelace"' in html
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.FAILED
+    assert "timed out" in donation.error.lower()
+    retry = donate(client, article)  # the same form again, Stripe back
+    assert retry.status_code == 303
+    assert retry["Location"].startswith(sandbox_server.url)
+
+
+def test_a_retry_after_a_lost_answer_gets_the_same_checkout(
+    client, article, sandbox_server, settings
+):
+    """Stripe opened the session but the site never stored it (a worker killed mid-way):
+    the same form again sends the same parameters under the same idempotency key."""
+    settings.STRIPE_API_BASE = sandbox_server.url
+    first = donate(client, article)
+    Donation.objects.update(checkout_url="", stripe_checkout_session_id="")
+    second = donate(client, article)
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert second["Location"] == first["Location"]
+    assert Donation.objects.count() == 1
+
+
+def test_the_thank_you_page_does_not_wait_for_a_stalled_stripe(client, sandbox_server, settings):
+    settings.STRIPE_API_BASE = sandbox_server.url
+    settings.STRIPE_THANKS_TIMEOUT = 0.2
+    donation = DonationFactory(status=Donation.Status.PAID, email="grace@example.org")
+    sandbox_server.pause()
+    try:
+        response = client.get(f"/donate/thanks/?session_id={donation.stripe_checkout_session_id}")
+    finally:
+        sandbox_server.resume()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ">Paid<" in html  # what the webhooks recorded
+    assert "g•••@example.org" in html
+    assert "grace@example.org" not in html
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
