@@ -9,7 +9,8 @@ PORT ?= 8000
 # Development defaults; real environment variables (or .env) win.
 export DEBUG ?= true
 
-.PHONY: run test test-quick browser lint format install install-dev payment-run sandbox clean
+.PHONY: run serve test test-quick browser lint format install install-dev payment-run sandbox \
+	load-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +26,24 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
-run: $(VENV)/.installed-run
+# A .env for development, once: DEBUG on and a random SECRET_KEY, so that every
+# `.venv/bin/python manage.py …` of the README works in a fresh shell.
+.env:
+	@printf '# Written by make for development; see .env.example for every variable.\nDEBUG=true\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env for development (DEBUG=true)."
+
+run: $(VENV)/.installed-run .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) scripts/run-site
+
+# Production: gunicorn (gunicorn.conf.py), DEBUG off whatever .env says.
+serve: $(VENV)/.installed-run .env
+	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false HOST=$(HOST) PORT=$(PORT) scripts/run-site --production
 
 # A test-mode payment run: offline against its own sandbox, or Stripe test mode with a sk_test_ key.
 payment-run: $(VENV)/.installed-run

@@ -140,6 +140,9 @@ CLOCKS = "/v1/test_helpers/test_clocks"
 _TABLE: list[tuple[str, str, type | None, Handler]] = [
     ("POST", SESSIONS, pc.SessionCreateParams,
      lambda sb, p, _: checkout.public(checkout.create_session(sb, p))),
+    ("GET", SESSIONS, pc.SessionListParams,
+     lambda sb, p, _: _page(SESSIONS, [checkout.public(s) for s in reversed(
+         sb.store.all("checkout.session"))], p)),
     ("GET", SESSIONS + "/{id}", pc.SessionRetrieveParams,
      lambda sb, p, i: checkout.public(sb.store.get(i, "checkout.session"))),
     ("POST", SESSIONS + "/{id}/expire", pc.SessionExpireParams,

@@ -92,6 +92,11 @@ class TestModeStripe:
     def retrieve_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return self.client.v1.checkout.sessions.retrieve(session_id)
 
+    def checkout_session_ids(self) -> list[str]:
+        """Every Checkout Session the account has, newest first."""
+        page = self.client.v1.checkout.sessions.list({"limit": 100})
+        return [session.id for session in page.auto_paging_iter()]
+
     def expire_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return self.client.v1.checkout.sessions.expire(session_id)
 
