@@ -1,19 +1,35 @@
-"""gunicorn settings for `make serve`, from the environment (see .env.example)."""
+"""gunicorn settings for `make serve`, from the environment or .env (see .env.example)."""
 
 import multiprocessing
 import os
+from pathlib import Path
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+import environ
+
+env = environ.Env()
+ENV_FILE = os.environ.get("ENV_FILE", str(Path(__file__).resolve().parent / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
+
+
+def _int(name: str, default: int) -> int:
+    value = env.str(name, default="")
+    return int(value) if value else default
+
+
+bind = f"{env.str('HOST', default='127.0.0.1')}:{env.str('PORT', default='8000')}"
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 # Threads let a worker serve other requests while one waits on Stripe.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = _int("GUNICORN_THREADS", 4)
 # Every Stripe call is bounded well inside this (settings: STRIPE_*_TIMEOUT).
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = timeout
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+accesslog = env.str("GUNICORN_ACCESS_LOG", default="-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-proc_name = os.environ.get("GUNICORN_NAME", "advocacy")
+forwarded_allow_ips = env.str("GUNICORN_FORWARDED_ALLOW_IPS", default="127.0.0.1")
+proc_name = env.str("GUNICORN_NAME", default="advocacy")
+# No control socket: several instances on one machine would share its one path.
+control_socket_disable = True

@@ -4,6 +4,7 @@ Every variable is listed, with its default, in `.env.example`. Real environment
 variables win over a `.env` file in the project root.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The .env file read (ENV_FILE, from the environment only); empty reads none, as the
+# test suite does so that a developer's .env never leaks into it.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 

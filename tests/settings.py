@@ -6,6 +6,7 @@ runs the suite against PostgreSQL.
 
 import os
 
+os.environ["ENV_FILE"] = ""  # a developer's .env must not change the suite
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -35,6 +35,7 @@ def site_env(tmp_path):
     env.update(
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
         PORT=str(free_port()),
         SANDBOX_PORT=str(free_port()),
     )
@@ -44,10 +45,18 @@ def site_env(tmp_path):
     return env
 
 
-def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env):
+@pytest.mark.parametrize(
+    ("args", "server"), [((), "runserver"), (("--production",), "gunicorn")], ids=["run", "serve"]
+)
+def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, server):
+    """`make run` (runserver) and `make serve` (gunicorn, DEBUG off) alike."""
     site_port, sandbox_port = int(site_env["PORT"]), int(site_env["SANDBOX_PORT"])
+    if server == "gunicorn":
+        site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40, GUNICORN_WORKERS="2")
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                       env=site_env, cwd=settings.BASE_DIR, check=True)  # fmt: skip
     process = subprocess.Popen(
-        [str(settings.BASE_DIR / "scripts" / "run-site")],
+        [str(settings.BASE_DIR / "scripts" / "run-site"), *args],
         env=site_env,
         cwd=settings.BASE_DIR,
         start_new_session=True,
@@ -70,4 +79,7 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env):
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         output = process.communicate(timeout=30)[0]
     assert "payments go to the local sandbox" in output
+    if server == "gunicorn":
+        assert "Booting worker" in output
+        assert '"POST /articles/the-ongoing-assault-on-287g/donate/ HTTP/1.1" 303' in output
     wait_until(lambda: not answers(sandbox_port), 10, "the sandbox to stop with the site")
