@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import signal
@@ -41,10 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             port_file.write(str(server.server_address[1]))
     logging.info("Stripe sandbox at %s, webhooks to %s", server.url, args.webhook_url or "nowhere")
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Ctrl-C and SIGTERM both stop it the same way: no KeyboardInterrupt lands in
+    # the middle of a wait, which could leave the process hanging on a lock.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     server.start()
-    with contextlib.suppress(KeyboardInterrupt):
-        stopped.wait()
+    stopped.wait()
     server.stop()
     return 0
 

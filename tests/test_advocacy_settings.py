@@ -123,3 +123,17 @@ def test_admin_login_locks_out_after_the_configured_failures(client, settings, d
     assert locked.status_code == 429
     assert "Too many failed log-in attempts" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_sentry_is_on_only_with_a_dsn():
+    probe = "import advocacy.settings, sentry_sdk; print(sentry_sdk.get_client().is_active())"
+
+    def active(**extra: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env={**ENV, "DEBUG": "true", **extra},
+            cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    assert active() == "False"
+    assert active(SENTRY_DSN="https://public@127.0.0.1:9/1") == "True"

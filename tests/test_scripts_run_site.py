@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-import requests
 from django.conf import settings
 
 from donations.testmode.visitor import Visitor
@@ -64,9 +63,9 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
         stderr=subprocess.STDOUT,
         text=True,
     )
+    visitor = Visitor(f"http://127.0.0.1:{site_port}")
     try:
         wait_until(lambda: answers(site_port) and answers(sandbox_port), 60, "the site")
-        visitor = Visitor(f"http://127.0.0.1:{site_port}")
         checkout = visitor.donate(
             "/articles/the-ongoing-assault-on-287g/",
             amount="2000", first_name="Ada", last_name="Lovelace", email="ada@example.org",
@@ -74,8 +73,9 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
         assert checkout.url.startswith(f"http://127.0.0.1:{sandbox_port}/c/pay/cs_test_")
         thanks = visitor.pay(checkout, VISA)
         assert thanks.status_code == 200
-        wait_until(lambda: ">Paid<" in requests.get(thanks.url, timeout=5).text, 30, "Paid")
+        wait_until(lambda: ">Paid<" in visitor.http.get(thanks.url, timeout=5).text, 30, "Paid")
     finally:
+        visitor.http.close()  # no keep-alive connection left for the server to wait on
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         output = process.communicate(timeout=30)[0]
     assert "payments go to the local sandbox" in output
