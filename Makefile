@@ -9,7 +9,7 @@ PORT ?= 8000
 # Development defaults; real environment variables (or .env) win.
 export DEBUG ?= true
 
-.PHONY: run serve test test-quick browser lint format install install-dev payment-run sandbox \
+.PHONY: run serve bench test test-quick browser lint format install install-dev payment-run sandbox \
 	load-test clean
 
 $(BIN)/python:
@@ -62,6 +62,10 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Throughput and latency of the production set-up against a static file (README: Performance).
+bench: $(VENV)/.installed-run
+	scripts/bench
 
 browser:
 	scripts/install-chromium

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
+from articles import page_cache
 from articles.models import Article
 
 
@@ -33,7 +34,20 @@ def visible_articles(request: HttpRequest) -> QuerySet[Article]:
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(visible_articles(request), slug=slug)
-    return render_article(request, article)
+    if not page_cache.cacheable(request):
+        return render_article(request, article)
+    key = page_cache.page_key(request, article)
+    html = page_cache.cached_page(key)
+    if html is None:
+        # Rendered with sentinels for the per-visitor values (see page_cache).
+        rendered = render_article(
+            request,
+            article,
+            extra_context={"csrf_token": page_cache.CSRF_SENTINEL, "for_page_cache": True},
+        )
+        html = rendered.content.decode()
+        page_cache.remember_page(key, html)
+    return page_cache.filled_in(request, html)
 
 
 def render_article(

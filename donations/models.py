@@ -47,6 +47,7 @@ class Campaign(models.Model):
     goal_cents = models.PositiveIntegerField(_("goal (cents)"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
 

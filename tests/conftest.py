@@ -2,11 +2,19 @@ import pytest
 import stripe
 from django.core.cache import cache
 
+from articles import page_cache
 from stripe_sandbox.server import SandboxServer
 from stripe_testkit.testmode import TestModeStripe
 from tests.factories import DonationFactory, StaffUserFactory
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Article pages are cached per process: every test renders its own."""
+    page_cache.forget_all()
+
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
 

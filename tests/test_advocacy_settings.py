@@ -41,7 +41,9 @@ def test_environment_secret_key_wins():
 
 
 def test_whitenoise_sits_right_after_security_middleware():
-    assert settings.MIDDLEWARE[:2] == [
+    # Only the timing of the whole request (Server-Timing) comes before them.
+    assert settings.MIDDLEWARE[:3] == [
+        "advocacy.middleware.ServerTiming",
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
     ]

@@ -12,6 +12,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+# Rate-limit tests use day-long windows ("2/d"): no window edge falls within a test.
 
 TOKEN = "8d7f0a55-3d6c-4a55-9a3c-2f6b9a0c1e11"
 SESSION = {
@@ -282,7 +283,7 @@ def test_get_on_the_donate_url_is_not_allowed(client, article):
 
 
 def test_rate_limit_stops_card_testing(client, article, fake_stripe, settings):
-    settings.DONATION_RATE_LIMIT = "2/m"
+    settings.DONATION_RATE_LIMIT = "2/d"
     checkout_answers(fake_stripe)
     assert donate(client, article, token="").status_code == 303
     assert donate(client, article, token="").status_code == 303
@@ -378,8 +379,8 @@ def test_thank_you_page_asks_stripe_once_however_often_it_is_checked(client, fak
 def test_the_rate_limit_counts_per_client_ip_behind_the_trusted_proxy(
     article, fake_stripe, settings
 ):
-    settings.DONATION_RATE_LIMIT = "2/m"
-    settings.DONATION_EMAIL_RATE_LIMIT = "100/m"
+    settings.DONATION_RATE_LIMIT = "2/d"
+    settings.DONATION_EMAIL_RATE_LIMIT = "100/d"
     settings.TRUSTED_PROXY_COUNT = 1
     checkout_answers(fake_stripe)
 
@@ -395,7 +396,7 @@ def test_the_rate_limit_counts_per_client_ip_behind_the_trusted_proxy(
 
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(article, fake_stripe, settings):
-    settings.DONATION_RATE_LIMIT = "1/m"
+    settings.DONATION_RATE_LIMIT = "1/d"
     checkout_answers(fake_stripe)
     first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
     second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2")
@@ -404,8 +405,8 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(article, fake_stripe
 
 
 def test_the_rate_limit_counts_per_email_whatever_the_ip(article, fake_stripe, settings):
-    settings.DONATION_RATE_LIMIT = "100/m"
-    settings.DONATION_EMAIL_RATE_LIMIT = "2/m"
+    settings.DONATION_RATE_LIMIT = "100/d"
+    settings.DONATION_EMAIL_RATE_LIMIT = "2/d"
     checkout_answers(fake_stripe)
     answers = [
         donate(

@@ -9,6 +9,7 @@ from django import template
 from articles.models import Article
 from donations.forms import DonationForm
 from donations.models import DonationBox
+from donations.page_part import FORM_TOKEN_SENTINEL
 from donations.services import resume_initial
 
 register = template.Library()
@@ -25,5 +26,7 @@ def donation_box(context: template.Context, article: Article) -> dict[str, Any]:
             return {"form": None}
         request = context["request"]
         initial = resume_initial(request.GET.get("resume", ""), campaign=box.campaign)
+        if context.get("for_page_cache"):
+            initial["token"] = FORM_TOKEN_SENTINEL  # each visitor gets a fresh one
         form = DonationForm(campaign=box.campaign, initial=initial)
     return {"form": form, "article": article, "csrf_token": context.get("csrf_token")}

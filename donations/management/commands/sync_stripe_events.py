@@ -56,6 +56,7 @@ class Command(BaseCommand):
             payload = json.dumps(event.to_dict(for_json=True)).encode()
             counts[receive_event(event, payload).value] += 1
         summary = ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome)
-        self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")
         if counts[Outcome.FAILED.value]:
             raise CommandError(f"{counts[Outcome.FAILED.value]} event(s) failed; see the log.")

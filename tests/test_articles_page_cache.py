@@ -1,0 +1,106 @@
+"""The cached article page: per-visitor tokens, edits shown at once, few queries."""
+
+import re
+import uuid
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from donations.models import Donation, DonationBox
+from tests.factories import CampaignArticleFactory, CampaignFactory
+
+pytestmark = pytest.mark.django_db
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def tokens(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    return CSRF.search(html)[1], TOKEN.search(html)[1]
+
+
+def test_two_visitors_never_share_a_token():
+    article = CampaignArticleFactory()
+    first, second = Client(), Client()
+    a1, b1 = tokens(first, article), tokens(second, article)  # the second is a cache hit
+    a2 = tokens(first, article)
+    assert len({a1[1], b1[1], a2[1]}) == 3  # a fresh form token every time
+    assert all(uuid.UUID(token) for _, token in (a1, b1, a2))
+    assert "sentinel" not in a1[0] + b1[0]
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_each_visitors_token_is_accepted_for_their_own_post_only(fake_stripe):
+    article = CampaignArticleFactory()
+    fake_stripe.answer(
+        "POST", "/v1/checkout/sessions", {"id": "cs_1", "object": "checkout.session",
+                                          "url": "https://checkout.test/cs_1"},
+    )  # fmt: skip
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_csrf, _ = tokens(first, article)
+    second_csrf, _ = tokens(second, article)
+    form = {"amount": "2000", "frequency": "one_time", "first_name": "Ada",
+            "last_name": "Lovelace", "email": "ada@example.org"}  # fmt: skip
+    url = f"{article.get_absolute_url()}donate/"
+    assert second.post(url, {**form, "csrfmiddlewaretoken": second_csrf}).status_code == 303
+    assert first.post(url, {**form, "csrfmiddlewaretoken": first_csrf}).status_code == 303
+
+
+def test_an_article_edited_in_the_admin_shows_at_once(client):
+    article = CampaignArticleFactory(body="Before the edit.")
+    assert "Before the edit." in client.get(article.get_absolute_url()).content.decode()
+    article.body = "After the edit."
+    article.save()
+    assert "After the edit." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_campaign_edited_or_switched_off_shows_at_once(client):
+    article = CampaignArticleFactory()
+    campaign = article.donation_box.campaign
+    client.get(article.get_absolute_url())
+    campaign.name = "Renamed campaign"
+    campaign.save()
+    assert "Renamed campaign" in client.get(article.get_absolute_url()).content.decode()
+    campaign.active = False
+    campaign.save()
+    assert 'id="donate"' not in client.get(article.get_absolute_url()).content.decode()
+    DonationBox.objects.filter(pk=article.donation_box.pk).update(
+        campaign=CampaignFactory(name="Another", slug="another")
+    )
+    assert "Another" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_errors_and_refilled_values_stay_per_request(client, fake_stripe):
+    article = CampaignArticleFactory()
+    client.get(article.get_absolute_url())
+    bad = client.post(f"{article.get_absolute_url()}donate/", {"email": "nope"})
+    assert "Enter a valid email address." in bad.content.decode()
+    again = client.get(article.get_absolute_url()).content.decode()
+    assert "Enter a valid email address." not in again
+    assert 'value="nope"' not in again
+
+
+def test_the_article_and_home_pages_take_at_most_4_queries_whatever_the_data_size(
+    client, django_assert_max_num_queries
+):
+    article = CampaignArticleFactory()
+    campaign = article.donation_box.campaign
+    Article.objects.bulk_create(
+        Article(title=f"Article {n}", slug=f"bulk-{n}", body="Text.", body_html="<p>Text.</p>",
+                status="published", published_at=timezone.now())
+        for n in range(1000)
+    )  # fmt: skip
+    Donation.objects.bulk_create(
+        Donation(campaign=campaign, first_name="A", last_name="B", email="a@example.org",
+                 amount_cents=2000, frequency="one_time", status="paid")
+        for _ in range(100_000)
+    )  # fmt: skip
+    for _ in range(2):  # rendered, then from the page cache
+        with django_assert_max_num_queries(4):
+            assert client.get(article.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/?page=50").status_code == 200
