@@ -43,7 +43,7 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
         timeout=seconds + 30,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-    latency = {p: _ms(m) for p, m in re.findall(r"\s(50|99)\.000%\s+([\d.]+\w+)", out)}
+    latency = {p: _ms(m) for p, m in re.findall(r"\s(50|99)%\s+([\d.]+\w+)", out)}
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout)\D+(\d+)", out))
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
