@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "advocacy.middleware.ServerTiming",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compressed HTML; Django's GZipMiddleware pads each response with random bytes
+    # (Heal The Breach), and CSRF tokens are masked per request, against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -159,6 +159,20 @@ def webhooks(site: str, sandbox: str, secret: str, seconds: float) -> dict[str, 
     }
 
 
+def first_visit(site: str, path: str) -> dict[str, int]:
+    """Bytes over the wire for a first visit to the article page: the page and every
+    stylesheet, script and icon it names, as a browser asks for them (br, gzip)."""
+    http = requests.Session()
+    headers = {"Accept-Encoding": "br, gzip"}
+    page = http.get(site + path, headers=headers, timeout=10, stream=True)
+    sizes = {path: len(page.raw.read())}
+    html = requests.get(site + path, timeout=10).text
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        response = http.get(site + asset, headers=headers, timeout=10, stream=True)
+        sizes[asset] = len(response.raw.read())
+    return sizes
+
+
 def _p(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -193,9 +207,14 @@ def main() -> int:
     reference = rows["static file (reference)"]["rps"]
     for row in rows.values():
         row["ratio"] = row["rps"] / reference
+    visit = first_visit(args.site, args.article)
     print(table(rows))
+    print(
+        f"\nFirst visit to the article page: {sum(visit.values()) / 1024:.1f} KB compressed "
+        f"({', '.join(f'{name} {size / 1024:.1f}' for name, size in visit.items())})"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    args.json.write_text(json.dumps({"rows": rows, "first_visit": visit}, indent=2) + "\n")
     return 0
 
 
