@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Compressed HTML; Django's GZipMiddleware pads each response with random bytes
     # (Heal The Breach), and CSRF tokens are masked per request, against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # Anonymous visitors' pages from the page cache, without the rest of the stack.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

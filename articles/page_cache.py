@@ -1,96 +1,156 @@
-"""The article page, rendered once per version of what is on it; per-visitor values
-filled in on every request.
+"""Whole pages for anonymous visitors: rendered once per process and content version,
+with the per-visitor values filled in on every request.
 
-Rendering an article page (its donation form above all) costs far more than serving
+Rendering a page (the article's donation form above all) costs far more than sending
 it, and an anonymous visitor's page is the same for everyone but for a few values:
-the CSRF token and one-time tokens of forms on it. So the page is rendered once per
-process and per version, with a sentinel in place of each such value, and each
-request gets its own values in. The version is the article's `updated_at` and what
-the apps that put something on the page say of theirs (`page_parts`): an edit in
-the admin changes the key, and the next request renders the new page.
+the CSRF token and one-time tokens of forms on it. A view that offers its page
+(`offer()`) renders it with a sentinel in place of each such value; the middleware
+keeps it, and for the next anonymous visitor fills in their own values and replays
+the headers the full stack produced, without running the rest of the stack.
 
-Staff (previews), requests with a query string, visitors with pending messages and
-anything but a 200 are rendered as usual.
+A page is kept while the site's content version is unchanged (any save or delete of
+content bumps it: `bump_content_version`, connected to Article here and to what other
+apps put on pages there) and until its `valid_until` (e.g. when a scheduled article
+appears on the home page). Only GETs without a query string from visitors with no
+session and no pending messages are served from it; staff, forms with errors and
+resume links always get the full stack.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from django.contrib.messages import get_messages
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 
-from articles.models import Article
-
+logger = logging.getLogger(__name__)
 CSRF_SENTINEL = "csrf-sentinel-" + uuid.uuid4().hex
+VERSION_KEY = "page-cache:content-version"
 MAX_PAGES = 512
+NOT_REPLAYED = {"content-length", "set-cookie", "server-timing"}
+
+# Sentinel → a fresh value for each visitor, registered by apps that put a form on pages.
+per_visitor: dict[str, Callable[[], str]] = {}
 
 
 @dataclass
-class PagePart:
-    """Something another app puts on the article page (e.g. the donation box)."""
+class Page:
+    html: str
+    version: int
+    valid_until: datetime | None
+    headers: dict[str, str] = field(default_factory=dict)
 
-    version: Callable[[Article], str]  # changes whenever the part would render differently
-    # Sentinel → a fresh value for each request (e.g. a form's one-time token).
-    per_visitor: dict[str, Callable[[], str]] = field(default_factory=dict)
 
-
-page_parts: list[PagePart] = []
-_pages: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
 _lock = threading.Lock()
 
 
-def cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method == "GET"
-        and not request.GET
-        and not request.user.is_staff
-        and not len(get_messages(request))
-    )
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return int(version)
 
 
-def page_key(request: HttpRequest, article: Article) -> tuple[object, ...]:
-    return (
-        article.pk,
-        article.updated_at.isoformat(),
-        request.scheme,
-        request.get_host(),
-        timezone.now().year,  # the footer's copyright year
-        *(part.version(article) for part in page_parts),
-    )
+def bump_content_version(**kwargs: Any) -> None:
+    """Connected to post_save and post_delete of everything shown on cached pages."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 1, timeout=None)
 
 
-def cached_page(key: tuple[object, ...]) -> str | None:
-    with _lock:
-        html = _pages.get(key)
-        if html is not None:
-            _pages.move_to_end(key)
-        return html
+def rendering_for_cache(request: HttpRequest) -> bool:
+    return bool(getattr(request, "for_page_cache", False))
 
 
-def remember_page(key: tuple[object, ...], html: str) -> None:
-    with _lock:
-        _pages[key] = html
-        _pages.move_to_end(key)
-        while len(_pages) > MAX_PAGES:
-            _pages.popitem(last=False)
+def offer(
+    request: HttpRequest, response: HttpResponse, *, valid_until: datetime | None = None
+) -> HttpResponse:
+    """Hand the page (rendered with sentinels) to the middleware, and fill in this
+    visitor's values."""
+    html = response.content.decode()
+    response.cacheable_html = html  # type: ignore[attr-defined]
+    response.cacheable_until = valid_until  # type: ignore[attr-defined]
+    response.content = fill_in(request, html)
+    return response
 
 
-def filled_in(request: HttpRequest, html: str) -> HttpResponse:
-    """The cached page with this visitor's CSRF token and fresh one-time tokens."""
-    html = html.replace(CSRF_SENTINEL, get_token(request))
-    for part in page_parts:
-        for sentinel, make in part.per_visitor.items():
+def fill_in(request: HttpRequest, html: str) -> str:
+    if CSRF_SENTINEL in html:
+        html = html.replace(CSRF_SENTINEL, get_token(request))
+    for sentinel, make in per_visitor.items():
+        if sentinel in html:
             html = html.replace(sentinel, make())
-    return HttpResponse(html)
+    return html
 
 
 def forget_all() -> None:
     with _lock:
         _pages.clear()
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._eligible(request):
+            return self.get_response(request)
+        key = (request.scheme or "", request.get_host(), request.path)
+        try:
+            version = content_version()
+        except Exception:  # the cache is down: the full stack still serves every page
+            logger.warning("Page cache off: the cache did not answer", exc_info=True)
+            return self.get_response(request)
+        with _lock:
+            page = _pages.get(key)
+            if page is not None:
+                _pages.move_to_end(key)
+        if (
+            page is not None
+            and page.version == version
+            and (page.valid_until is None or timezone.now() < page.valid_until)
+        ):
+            return self._serve(request, page)
+        request.for_page_cache = True  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        html = getattr(response, "cacheable_html", None)
+        if html is not None and response.status_code == 200:
+            headers = {k: v for k, v in response.items() if k.lower() not in NOT_REPLAYED}
+            self._keep(key, Page(html, version, response.cacheable_until, headers))  # type: ignore[attr-defined]
+        return response
+
+    @staticmethod
+    def _eligible(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and not request.META.get("QUERY_STRING")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        )
+
+    def _serve(self, request: HttpRequest, page: Page) -> HttpResponse:
+        self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
+        response = HttpResponse(fill_in(request, page.html), headers=page.headers)
+        return self.csrf.process_response(request, response)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _keep(key: tuple[str, ...], page: Page) -> None:
+        with _lock:
+            _pages[key] = page
+            _pages.move_to_end(key)
+            while len(_pages) > MAX_PAGES:
+                _pages.popitem(last=False)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.generic import ListView
 
 from articles import page_cache
@@ -24,6 +26,17 @@ class ArticleListView(ListView):
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.published().defer("body", "body_html")
 
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if not page_cache.rendering_for_cache(self.request):
+            return response
+        response.render()
+        scheduled = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=Min("published_at"))["first"]
+        until = min(filter(None, [scheduled, _next_new_year()]))
+        return page_cache.offer(self.request, response, valid_until=until)
+
 
 def visible_articles(request: HttpRequest) -> QuerySet[Article]:
     """Staff may preview drafts and future-dated articles; everyone else gets a 404."""
@@ -34,20 +47,17 @@ def visible_articles(request: HttpRequest) -> QuerySet[Article]:
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(visible_articles(request), slug=slug)
-    if not page_cache.cacheable(request):
+    if not page_cache.rendering_for_cache(request):
         return render_article(request, article)
-    key = page_cache.page_key(request, article)
-    html = page_cache.cached_page(key)
-    if html is None:
-        # Rendered with sentinels for the per-visitor values (see page_cache).
-        rendered = render_article(
-            request,
-            article,
-            extra_context={"csrf_token": page_cache.CSRF_SENTINEL, "for_page_cache": True},
-        )
-        html = rendered.content.decode()
-        page_cache.remember_page(key, html)
-    return page_cache.filled_in(request, html)
+    # Rendered with sentinels for the per-visitor values (see page_cache).
+    sentinels = {"csrf_token": page_cache.CSRF_SENTINEL, "for_page_cache": True}
+    response = render_article(request, article, extra_context=sentinels)
+    return page_cache.offer(request, response, valid_until=_next_new_year())
+
+
+def _next_new_year() -> datetime:
+    """When the footer's copyright year changes."""
+    return datetime(timezone.now().year + 1, 1, 1, tzinfo=UTC)
 
 
 def render_article(

@@ -6,11 +6,9 @@ class DonationsConfig(AppConfig):
     verbose_name = "Donations"
 
     def ready(self) -> None:
-        from articles.page_cache import page_parts
         from articles.seeds import seed_imported
-        from donations.page_part import DONATION_BOX
+        from donations import page_part
         from donations.seeding import give_seeded_article_a_box
 
         seed_imported.connect(give_seeded_article_a_box, dispatch_uid="donations.seeded-box")
-        if DONATION_BOX not in page_parts:
-            page_parts.append(DONATION_BOX)
+        page_part.connect()

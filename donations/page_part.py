@@ -1,28 +1,24 @@
-"""The donation box as a part of the cached article page (articles.page_cache)."""
+"""The donation box on cached pages (articles.page_cache): a fresh form token for
+each visitor, and a new content version whenever what the box shows changes."""
 
 from __future__ import annotations
 
 import uuid
 
-from articles.models import Article
-from articles.page_cache import PagePart
-from donations.models import DonationBox
+from django.db.models.signals import post_delete, post_save
+
+from articles import page_cache
+from donations.models import Campaign, DonationBox
 
 FORM_TOKEN_SENTINEL = "form-token-sentinel-" + uuid.uuid4().hex
 
 
-def box_version(article: Article) -> str:
-    """Changes whenever the box would render differently: another campaign, a campaign
-    edited (its `updated_at`), deactivated or removed."""
-    box = (
-        DonationBox.objects.open()
-        .filter(article=article)
-        .values_list("pk", "campaign_id", "campaign__updated_at")
-        .first()
-    )
-    return repr(box)
-
-
-DONATION_BOX = PagePart(
-    version=box_version, per_visitor={FORM_TOKEN_SENTINEL: lambda: str(uuid.uuid4())}
-)
+def connect() -> None:
+    page_cache.per_visitor[FORM_TOKEN_SENTINEL] = lambda: str(uuid.uuid4())
+    for model in (Campaign, DonationBox):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                page_cache.bump_content_version,
+                sender=model,
+                dispatch_uid=f"pages-{model.__name__}-{signal}",
+            )

@@ -1,7 +1,8 @@
-"""The cached article page: per-visitor tokens, edits shown at once, few queries."""
+"""Cached pages (articles.page_cache): per-visitor tokens, edits shown at once, few queries."""
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -9,7 +10,13 @@ from django.utils import timezone
 
 from articles.models import Article
 from donations.models import Donation, DonationBox
-from tests.factories import CampaignArticleFactory, CampaignFactory
+from stripe_testkit.waiting import wait_until
+from tests.factories import (
+    ArticleFactory,
+    CampaignArticleFactory,
+    CampaignFactory,
+    StaffUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -66,9 +73,9 @@ def test_a_campaign_edited_or_switched_off_shows_at_once(client):
     campaign.active = False
     campaign.save()
     assert 'id="donate"' not in client.get(article.get_absolute_url()).content.decode()
-    DonationBox.objects.filter(pk=article.donation_box.pk).update(
-        campaign=CampaignFactory(name="Another", slug="another")
-    )
+    box = DonationBox.objects.get(article=article)  # as the admin saves it
+    box.campaign = CampaignFactory(name="Another", slug="another")
+    box.save()
     assert "Another" in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -104,3 +111,36 @@ def test_the_article_and_home_pages_take_at_most_4_queries_whatever_the_data_siz
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get("/?page=50").status_code == 200
+
+
+def test_a_scheduled_article_appears_on_the_home_page_at_its_time(client):
+    ArticleFactory(title="Already out")
+    soon = ArticleFactory(
+        title="Out in a moment", published_at=timezone.now() + timedelta(seconds=1)
+    )
+    assert soon.title not in client.get("/").content.decode()  # the cached home page
+    wait_until(lambda: soon.title in client.get("/").content.decode(), 10, "the article")
+
+
+def test_pages_are_served_with_the_cache_down(client, settings):
+    article = CampaignArticleFactory()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert 'id="donate"' in response.content.decode()
+
+
+def test_a_logged_in_editor_always_gets_the_full_page(client):
+    draft = ArticleFactory(draft=True, title="Draft in progress")
+    client.get("/")
+    client.force_login(StaffUserFactory())
+    assert (
+        "Preview: this article is not public"
+        in client.get(draft.get_absolute_url()).content.decode()
+    )
