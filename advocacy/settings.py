@@ -94,6 +94,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "advocacy.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep each worker's connection between requests (opening one costs more than most
+# requests), checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so that concurrent writers
     # (e.g. duplicated webhook deliveries) queue instead of failing.

@@ -195,6 +195,9 @@ def main() -> int:
         "feed": args.site + "/feed/",
     }
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+    for name, url in targets.items():  # warm up: every worker renders and connects once
+        print(f"warm-up: {name}", file=sys.stderr, flush=True)
+        wrk(url, 2, 50)
     for number in (1, 2):
         for name, url in targets.items():
             print(f"round {number}: {name}", file=sys.stderr, flush=True)
