@@ -96,3 +96,11 @@ def test_a_different_amount_or_currency_is_recorded_as_stripe_says_and_flagged(p
     payment = donation.payments.get()
     assert (payment.amount_cents, payment.currency) == (2500, "eur")
     assert "reported $25 EUR; the donation is $20 USD" in donation.attention
+
+
+def test_an_invoice_of_another_integration_is_not_fetched(post_event, fake_stripe):
+    stranger = DonationFactory.build(pk=999_999)  # never saved: no donation of ours
+    response = post_event(event("invoice.paid", invoice(stranger, 1)))
+    assert response.json() == {"status": "processed"}
+    assert fake_stripe.requests == []
+    assert not Payment.objects.exists()

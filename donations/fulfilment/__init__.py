@@ -22,6 +22,7 @@ import stripe
 from donations.fulfilment import checkout, refunds, subscriptions
 from donations.models import Donation
 from donations.stripe_gateway import PINNED_API_VERSION, StripeGateway, get_gateway
+from donations.stripe_objects import invoice_subscription
 
 HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
     "checkout.session.completed": checkout.checkout_completed,
@@ -41,7 +42,15 @@ FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
     "subscription": StripeGateway.retrieve_subscription,
     "charge": StripeGateway.retrieve_charge,
 }
-ALWAYS_FETCHED = {"invoice.paid"}
+def _one_of_ours(invoice: Any) -> bool:
+    subscription_id, reference = invoice_subscription(invoice)
+    return Donation.objects.by_subscription(subscription_id, reference) is not None
+
+
+# Fetched again even in the pinned version, when the object is ours: an invoice's
+# payments are never in webhook payloads. (Another integration's invoices on the same
+# account are not fetched for nothing.)
+FETCHED_WHEN_OURS: dict[str, Callable[[Any], bool]] = {"invoice.paid": _one_of_ours}
 
 
 def current_object(event: stripe.Event) -> Any:
@@ -49,7 +58,9 @@ def current_object(event: stripe.Event) -> Any:
     obj = event.data.object
     if event.type not in HANDLERS:
         return obj
-    if event.api_version == PINNED_API_VERSION and event.type not in ALWAYS_FETCHED:
-        return obj
+    if event.api_version == PINNED_API_VERSION:
+        ours = FETCHED_WHEN_OURS.get(event.type)
+        if ours is None or not ours(obj):
+            return obj
     fetch = FETCHERS.get(getattr(obj, "object", ""))
     return obj if fetch is None else fetch(get_gateway(), obj.id)
