@@ -42,6 +42,8 @@ FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
     "subscription": StripeGateway.retrieve_subscription,
     "charge": StripeGateway.retrieve_charge,
 }
+
+
 def _one_of_ours(invoice: Any) -> bool:
     subscription_id, reference = invoice_subscription(invoice)
     return Donation.objects.by_subscription(subscription_id, reference) is not None
