@@ -51,7 +51,10 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
     """`make run` (runserver) and `make serve` (gunicorn, DEBUG off) alike."""
     site_port, sandbox_port = int(site_env["PORT"]), int(site_env["SANDBOX_PORT"])
     if server == "gunicorn":
-        site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40, GUNICORN_WORKERS="2")
+        # A request still in flight at Ctrl-C may hold its worker for up to the
+        # graceful timeout (GUNICORN_TIMEOUT); 10 s keeps the shutdown inside the wait.
+        site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40,
+                        GUNICORN_WORKERS="2", GUNICORN_TIMEOUT="10")  # fmt: skip
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                        env=site_env, cwd=settings.BASE_DIR, check=True)  # fmt: skip
     process = subprocess.Popen(
