@@ -24,13 +24,15 @@ def default_preset_amounts() -> list[int]:
 
 class CampaignQuerySet(models.QuerySet):
     def with_totals(self) -> CampaignQuerySet:
-        """Annotate `raised` (cents paid less refunds) and `donation_total`."""
+        """Annotate `raised` (cents paid less refunds), `donation_total` and `donor_total`
+        (donations with at least one payment Stripe confirmed)."""
         counted = Q(donations__payments__status__in=Payment.COUNTED)
         paid = Sum("donations__payments__amount_cents", filter=counted)
         refunded = Sum("donations__payments__amount_refunded_cents", filter=counted)
         return self.annotate(
             raised=Coalesce(paid, 0) - Coalesce(refunded, 0),
             donation_total=Count("donations", distinct=True),
+            donor_total=Count("donations", filter=counted, distinct=True),
         )
 
 

@@ -8,7 +8,8 @@ from django import template
 
 from articles.models import Article
 from donations.forms import DonationForm
-from donations.models import DonationBox
+from donations.models import Campaign, DonationBox
+from donations.money import format_cents
 from donations.page_part import FORM_TOKEN_SENTINEL
 from donations.services import resume_initial
 
@@ -29,4 +30,26 @@ def donation_box(context: template.Context, article: Article) -> dict[str, Any]:
         if context.get("for_page_cache"):
             initial["token"] = FORM_TOKEN_SENTINEL  # each visitor gets a fresh one
         form = DonationForm(campaign=box.campaign, initial=initial)
-    return {"form": form, "article": article, "csrf_token": context.get("csrf_token")}
+    return {
+        "form": form,
+        "article": article,
+        "csrf_token": context.get("csrf_token"),
+        "progress": goal_progress(form.campaign),
+    }
+
+
+def goal_progress(campaign: Campaign) -> dict[str, Any] | None:
+    """What the box shows of a campaign with a goal: raised (net of refunds), the goal,
+    the donors, and the share reached (capped at 100 for the bar)."""
+    if not campaign.goal_cents:
+        return None
+    totals = Campaign.objects.with_totals().values("raised", "donor_total").get(pk=campaign.pk)
+    raised = int(totals["raised"])
+    return {
+        "raised": format_cents(raised),
+        "goal": format_cents(campaign.goal_cents),
+        "raised_cents": min(raised, campaign.goal_cents),
+        "goal_cents": campaign.goal_cents,
+        "percent": min(100, raised * 100 // campaign.goal_cents),
+        "donors": int(totals["donor_total"]),
+    }

@@ -60,3 +60,17 @@ def test_checkout_and_thank_you_pages(page, site, artifacts):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
     serious = audit(page, artifacts, "thanks")
     assert not serious, describe(serious)
+
+
+def test_the_campaign_goal_bar(page, site, artifacts):
+    url, _, article = site
+    campaign = article.donation_box.campaign
+    campaign.goal_cents = 50_000
+    campaign.save()
+    page.goto(url + article.get_absolute_url())
+    bar = page.get_by_role("progressbar")
+    expect(bar).to_be_visible()
+    expect(bar).to_have_attribute("aria-valuetext", "0% of the goal")
+    expect(page.locator(".campaign-progress")).to_contain_text("$0 raised of $500 · 0 donors")
+    serious = audit(page, artifacts, "goal")
+    assert not serious, describe(serious)
