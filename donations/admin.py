@@ -9,6 +9,12 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
+from donations.admin_actions import (
+    StaffPermissions,
+    cancel_donations,
+    export_donations,
+    refund_payments,
+)
 from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
 from donations.stripe_gateway import PINNED_API_VERSION
 
@@ -134,7 +140,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(StaffPermissions, admin.ModelAdmin):
     list_display = [
         "donor", "email", "amount", "frequency", "payments_made", "net_received", "status",
         "flagged", "campaign", "created_at",
@@ -172,7 +178,7 @@ class DonationAdmin(admin.ModelAdmin):
             )
         )
 
-    actions = ["erase_personal_data"]
+    actions = ["erase_personal_data", cancel_donations, export_donations]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -218,7 +224,9 @@ class DonationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(StaffPermissions, ReadOnlyAdmin):
+    actions = [refund_payments]
+
     list_display = [
         "__str__", "refunded", "donation", "status", "paid_at", "stripe_invoice_id",
     ]  # fmt: skip

@@ -176,7 +176,11 @@ class Donation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("erase_personal_data", "Can erase a donor's personal data")]
+        permissions = [
+            ("erase_personal_data", "Can erase a donor's personal data"),
+            ("cancel_donation", "Can cancel a recurring donation now"),
+            ("export_donations", "Can export donations as CSV"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.donor_name} – {self.amount_display} {self.get_frequency_display()}"
@@ -231,6 +235,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        permissions = [("refund_payment", "Can refund a payment through Stripe")]
         constraints = [
             models.UniqueConstraint(
                 fields=["stripe_invoice_id"],

@@ -107,6 +107,19 @@ class StripeGateway:
     def cancel_subscription(self, subscription_id: str) -> stripe.Subscription:
         return self.client.v1.subscriptions.cancel(subscription_id)
 
+    # Refunds (staff) ---------------------------------------------------------------
+    def refund(
+        self, payment_intent: str, *, amount_cents: int, idempotency_key: str
+    ) -> stripe.Refund:
+        return self.client.v1.refunds.create(
+            {
+                "payment_intent": payment_intent,
+                "amount": amount_cents,
+                "reason": "requested_by_customer",
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+
     def end_subscription_after(
         self, subscription_id: str, *, interval: Interval, count: int
     ) -> stripe.SubscriptionSchedule:

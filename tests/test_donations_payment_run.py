@@ -16,7 +16,7 @@ SCENARIO_ROWS = [
 # What real Stripe does beyond the happy path (checkout path, against the sandbox).
 REALITY_ROWS = [
     "webhooks missed, synced", "schedule set late (x3)", "older-version events (x2)",
-    "renewal refunded",
+    "renewal refunded by staff",
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management import call_command
 
+from donations import staff_actions
 from donations.models import Donation
 from donations.testmode.harness import Harness, RunError, donation_article, progress
 from donations.testmode.scenarios import Result
@@ -121,8 +122,10 @@ def _older_version_events(harness: Harness, donor: _Donor) -> Result:
 
 
 def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
-    """a renewal refunded in part"""
-    result = Result("renewal refunded", "completed", expected_payments=2, expect_ended=True)
+    """staff refund part of a renewal"""
+    result = Result(
+        "renewal refunded by staff", "completed", expected_payments=2, expect_ended=True
+    )
     checkout = donor.donate(amount="3000", frequency="week", payment_count="2")
     donor.visitor.pay(checkout, VISA)
     harness.wait_for_webhooks()
@@ -132,7 +135,7 @@ def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
     if renewal is None or not renewal.stripe_payment_intent_id:
         result.notes.append("FAIL: the renewal has no payment intent")
         return _record(result, donation_of(checkout), harness)
-    harness.stripe.refund(renewal.stripe_payment_intent_id, 1000)
+    staff_actions.refund(renewal, 1000)  # as staff do it in the admin
     harness.wait_for_webhooks()
     renewal.refresh_from_db()
     net = renewal.amount_cents - renewal.amount_refunded_cents

@@ -1,0 +1,96 @@
+"""What staff do to donations from the admin: refund, cancel, export.
+
+Refunds and cancellations are asked of Stripe here and recorded when Stripe's
+webhook confirms them (`charge.refunded`, `customer.subscription.deleted`), as
+any other change: the admin never edits a payment or a status itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from donations.models import Donation, Payment
+from donations.money import cents_as_decimal
+from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+
+
+class StaffActionError(Exception):
+    """The action could not be done; the message says why, for staff."""
+
+
+def refundable_cents(payment: Payment) -> int:
+    return payment.amount_cents - payment.amount_refunded_cents
+
+
+def refund(payment: Payment, amount_cents: int) -> str:
+    """Ask Stripe to refund `amount_cents` of `payment`; the refund's id."""
+    if not payment.stripe_payment_intent_id:
+        raise StaffActionError(f"{payment} has no payment intent to refund.")
+    if not 0 < amount_cents <= refundable_cents(payment):
+        raise StaffActionError(
+            f"{payment}: between $0.01 and ${cents_as_decimal(refundable_cents(payment))} "
+            "can be refunded."
+        )
+    # The same refund asked twice (a double click) is one refund; a later one is another.
+    key = f"refund-{payment.pk}-{payment.amount_refunded_cents}-{amount_cents}"
+    try:
+        result = get_gateway().refund(
+            payment.stripe_payment_intent_id, amount_cents=amount_cents, idempotency_key=key
+        )
+    except (StripeError, PaymentsNotConfigured) as error:
+        raise StaffActionError(f"Stripe refused the refund of {payment}: {error}") from error
+    return result.id
+
+
+def cancel_now(donation: Donation) -> None:
+    """Cancel a recurring donation's remaining payments at Stripe."""
+    if not donation.is_recurring or not donation.stripe_subscription_id:
+        raise StaffActionError(f"{donation} has no subscription to cancel.")
+    try:
+        get_gateway().cancel_subscription(donation.stripe_subscription_id)
+    except (StripeError, PaymentsNotConfigured) as error:
+        raise StaffActionError(f"Stripe refused to cancel {donation}: {error}") from error
+
+
+EXPORT_COLUMNS = [
+    "created (UTC)", "donation", "status", "campaign", "first name", "last name", "email",
+    "amount", "currency", "frequency", "payments chosen", "payments made",
+    "received net of refunds", "last payment (UTC)",
+]  # fmt: skip
+
+
+def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
+    """The donations as CSV lines, header first, a few at a time (for streaming)."""
+    counted = Q(payments__status__in=Payment.COUNTED)
+    rows = (
+        donations.select_related("campaign")
+        .annotate(
+            made=Count("payments", filter=counted),
+            net=Coalesce(Sum("payments__amount_cents", filter=counted), 0)
+            - Coalesce(Sum("payments__amount_refunded_cents", filter=counted), 0),
+            last_paid=Max("payments__paid_at", filter=counted),
+        )
+        .order_by("created_at")
+    )
+    yield _line(EXPORT_COLUMNS)
+    for donation in rows.iterator(chunk_size=500):
+        yield _line([
+            donation.created_at.strftime("%Y-%m-%d %H:%M:%S"), str(donation.public_id),
+            donation.status, donation.campaign.name, donation.first_name, donation.last_name,
+            donation.email, cents_as_decimal(donation.amount_cents), donation.currency.upper(),
+            donation.frequency, str(donation.payment_count), str(donation.made),
+            cents_as_decimal(donation.net),
+            donation.last_paid.strftime("%Y-%m-%d %H:%M:%S") if donation.last_paid else "",
+        ])  # fmt: skip
+
+
+def _line(values: Iterable[str]) -> str:
+    buffer = io.StringIO()
+    # Spreadsheet formula injection: a cell starting with = + - @ is read as text.
+    csv.writer(buffer).writerow("'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values)
+    return buffer.getvalue()

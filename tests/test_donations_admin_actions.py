@@ -1,0 +1,97 @@
+"""Staff actions in the admin: refund, cancel now, export; each under its own permission."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from donations.models import Donation, Payment
+from tests.factories import DonationFactory, PaymentFactory, StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+REFUND = {"id": "re_1", "object": "refund", "amount": 500, "status": "succeeded"}
+
+
+@pytest.fixture
+def paid():
+    donation = DonationFactory(status=Donation.Status.PAID)
+    return PaymentFactory(donation=donation, stripe_invoice_id="", stripe_payment_intent_id="pi_1")
+
+
+def refund_action(client, payment, **extra):
+    data = {"action": "refund_payments", "_selected_action": [payment.pk], **extra}
+    return client.post("/admin/donations/payment/", data, follow=True)
+
+
+def test_staff_refund_part_of_a_payment_through_stripe(staff_client, paid, fake_stripe):
+    fake_stripe.answer("POST", "/v1/refunds", REFUND)
+    page = refund_action(staff_client, paid).content.decode()
+    assert 'value="20.00"' in page  # all that is left, by default
+    done = refund_action(staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "5.00"})
+    assert "Stripe is refunding $5.00" in done.content.decode()
+    (request,) = fake_stripe.calls("POST", "/v1/refunds")
+    assert (request.form["payment_intent"], request.form["amount"]) == ("pi_1", "500")
+    assert request.headers["Idempotency-Key"] == f"refund-{paid.pk}-0-500"
+    paid.refresh_from_db()
+    assert paid.amount_refunded_cents == 0  # recorded when charge.refunded arrives
+
+
+def test_a_refund_beyond_what_is_left_is_refused_before_stripe(staff_client, paid, fake_stripe):
+    paid.amount_refunded_cents = 1500
+    paid.save()
+    done = refund_action(staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "6"})
+    assert "between $0.01 and $5.00 can be refunded" in done.content.decode()
+    assert fake_stripe.requests == []
+
+
+def test_cancel_now_asks_stripe_and_waits_for_its_word(staff_client, monthly, fake_stripe):
+    monthly.stripe_subscription_id = "sub_9"
+    monthly.status = Donation.Status.ACTIVE
+    monthly.save()
+    one_time = DonationFactory()
+    canceled = {"id": "sub_9", "object": "subscription", "status": "canceled"}
+    fake_stripe.answer("DELETE", "/v1/subscriptions/sub_9", canceled)
+    response = staff_client.post(
+        "/admin/donations/donation/",
+        {"action": "cancel_donations", "_selected_action": [monthly.pk, one_time.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Cancelled at Stripe" in html
+    assert "has no subscription to cancel" in html
+    assert len(fake_stripe.calls("DELETE", "/v1/subscriptions/sub_9")) == 1
+    monthly.refresh_from_db()
+    assert monthly.status == Donation.Status.ACTIVE  # until customer.subscription.deleted
+
+
+def test_export_streams_the_selected_donations_as_csv(staff_client):
+    donation = DonationFactory(first_name="=HYPERLINK(1)", last_name="Hopper", amount_cents=2500)
+    PaymentFactory(donation=donation, amount_cents=2500, amount_refunded_cents=1000)
+    response = staff_client.post(
+        "/admin/donations/donation/",
+        {"action": "export_donations", "_selected_action": [donation.pk]},
+    )
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, row = rows
+    record = dict(zip(header, row, strict=True))
+    assert record["first name"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
+    assert (record["amount"], record["payments made"]) == ("25.00", "1")
+    assert record["received net of refunds"] == "15.00"
+    assert record["campaign"] == donation.campaign.name
+
+
+def test_each_action_needs_its_own_permission(client, paid):
+    user = StaffUserFactory(is_superuser=False)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=[
+        "view_payment", "view_donation"]))  # fmt: skip
+    client.force_login(user)
+    payments = client.get("/admin/donations/payment/").content.decode()
+    donations = client.get("/admin/donations/donation/").content.decode()
+    assert "refund_payments" not in payments
+    assert "cancel_donations" not in donations and "export_donations" not in donations
+    user.user_permissions.add(Permission.objects.get(codename="refund_payment"))
+    assert "refund_payments" in client.get("/admin/donations/payment/").content.decode()
+    assert Payment.objects.count() == 1
