@@ -4,9 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html_join
 
 from donations.admin_actions import (
@@ -16,6 +19,7 @@ from donations.admin_actions import (
     refund_payments,
 )
 from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
+from donations.overview import campaign_figures
 from donations.stripe_gateway import PINNED_API_VERSION
 
 # Where each kind of Stripe id lives in the Stripe (test) dashboard.
@@ -98,6 +102,32 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         return super().get_queryset(request).with_totals()
+
+    def get_urls(self) -> list[Any]:
+        overview = self.admin_site.admin_view(self.overview_view)
+        return [
+            path("overview/", overview, name="donations_campaign_overview"),
+            *super().get_urls(),
+        ]
+
+    def overview_view(self, request: HttpRequest) -> TemplateResponse:
+        """Per campaign: raised this month and in all, recurring donations, what is still
+        scheduled, failed renewals and donations flagged for staff."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = [
+            {
+                "campaign": f.campaign, "raised": format_cents(f.raised_cents),
+                "raised_this_month": format_cents(f.raised_this_month_cents),
+                "active_recurring": f.active_recurring,
+                "scheduled": format_cents(f.scheduled_cents), "past_due": f.past_due,
+                "flagged": f.flagged,
+            }
+            for f in campaign_figures()
+        ]  # fmt: skip
+        context = {**self.admin_site.each_context(request), "title": "Campaigns overview",
+                   "rows": rows, "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/donations/campaign/overview.html", context)
 
     @admin.display(description="Goal")
     def goal(self, obj: Campaign) -> str:

@@ -1,0 +1,63 @@
+"""The staff overview: per campaign, what came in and what is still to come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from donations.models import Campaign, Donation, Frequency, Payment
+
+RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
+
+
+@dataclass
+class CampaignFigures:
+    campaign: Campaign
+    raised_cents: int
+    raised_this_month_cents: int
+    active_recurring: int
+    scheduled_cents: int  # the payments still due of active recurring donations
+    past_due: int  # renewals that failed: Stripe retries; staff may want to reach out
+    flagged: int  # donations with something for staff to look at
+
+
+def month_start(now: datetime) -> datetime:
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def campaign_figures(now: datetime | None = None) -> list[CampaignFigures]:
+    since = month_start(now or timezone.now())
+    counted = Q(donations__payments__status__in=Payment.COUNTED)
+    this_month = counted & Q(donations__payments__paid_at__gte=since)
+    campaigns = Campaign.objects.annotate(
+        raised=Coalesce(Sum("donations__payments__amount_cents", filter=counted), 0)
+        - Coalesce(Sum("donations__payments__amount_refunded_cents", filter=counted), 0),
+        raised_month=Coalesce(Sum("donations__payments__amount_cents", filter=this_month), 0)
+        - Coalesce(Sum("donations__payments__amount_refunded_cents", filter=this_month), 0),
+    ).order_by("name")
+    running = (
+        Donation.objects.filter(status__in=RUNNING)
+        .exclude(frequency=Frequency.ONE_TIME)
+        .annotate(paid=Count("payments", filter=Q(payments__status__in=Payment.COUNTED)))
+        .values_list("campaign_id", "status", "amount_cents", "payment_count", "paid")
+    )
+    flagged = dict(
+        Donation.objects.exclude(attention="")
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .values_list("campaign_id", "n")
+    )
+    figures = {
+        c.pk: CampaignFigures(c, int(c.raised), int(c.raised_month), 0, 0, 0, flagged.get(c.pk, 0))
+        for c in campaigns
+    }
+    for campaign_id, status, amount, chosen, paid in running:
+        row = figures[campaign_id]
+        row.active_recurring += 1
+        row.scheduled_cents += amount * max(0, chosen - paid)
+        row.past_due += status == Donation.Status.PAST_DUE
+    return list(figures.values())
