@@ -14,10 +14,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 STRIPE_CHECKOUT = "https://checkout.stripe.com"
+STRIPE_PORTAL = "https://billing.stripe.com"  # the donor's page sends them there to update a card
 
 
 def checkout_origins() -> list[str]:
-    origins = [STRIPE_CHECKOUT]
+    origins = [STRIPE_CHECKOUT, STRIPE_PORTAL]
     if settings.STRIPE_API_BASE:
         base = urlsplit(settings.STRIPE_API_BASE)
         origins.append(f"{base.scheme}://{base.netloc}")

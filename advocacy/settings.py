@@ -274,4 +274,6 @@ DONATION_EMAIL_RATE_LIMIT = env.str("DONATION_EMAIL_RATE_LIMIT", default="5/m")
 # Personal data of donations never paid is erased after this many days, webhook
 # payloads after WEBHOOK_PAYLOAD_DAYS (manage.py purge_personal_data).
 UNPAID_PERSONAL_DATA_DAYS = env.int("UNPAID_PERSONAL_DATA_DAYS", default=30)
+# How long a donor's link to their own donation page works.
+DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=90)
 WEBHOOK_PAYLOAD_DAYS = env.int("WEBHOOK_PAYLOAD_DAYS", default=90)

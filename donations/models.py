@@ -253,6 +253,10 @@ class Payment(models.Model):
         return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
 
     @property
+    def refunded_display(self) -> str:
+        return format_cents(self.amount_refunded_cents)
+
+    @property
     def net_cents(self) -> int:
         """What the payment brought in: its amount less what was refunded."""
         return self.amount_cents - self.amount_refunded_cents

@@ -107,6 +107,14 @@ class StripeGateway:
     def cancel_subscription(self, subscription_id: str) -> stripe.Subscription:
         return self.client.v1.subscriptions.cancel(subscription_id)
 
+    # The donor's card --------------------------------------------------------------
+    def create_billing_portal_session(
+        self, customer_id: str, *, return_url: str
+    ) -> stripe.billing_portal.Session:
+        return self.client.v1.billing_portal.sessions.create(
+            {"customer": customer_id, "return_url": return_url}
+        )
+
     # Refunds (staff) ---------------------------------------------------------------
     def refund(
         self, payment_intent: str, *, amount_cents: int, idempotency_key: str

@@ -8,4 +8,5 @@ urlpatterns = [
     path("articles/<slug:slug>/donate/", views.donate, name="donate"),
     path("donate/thanks/", views.thanks, name="thanks"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("donations/<str:token>/", views.donor_page, name="donor-page"),
 ]

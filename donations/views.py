@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from advocacy.client_ip import client_ip_key
 from articles.views import render_article, visible_articles
+from donations.donor_page import (
+    DonorPageError,
+    cancel_remaining,
+    card_update_url,
+    donation_for_link,
+    donor_link,
+    outlook,
+)
 from donations.forms import DonationForm
 from donations.models import DonationBox
 from donations.services import (
@@ -77,7 +93,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")[:255]
     donation = donation_back_from_checkout(session_id) if session_id else None
     status = 200 if donation else 404
-    context = {"donation": donation, "masked_email": mask_email(donation.email) if donation else ""}
+    context = {
+        "donation": donation,
+        "masked_email": mask_email(donation.email) if donation else "",
+        "donor_link": donor_link(donation) if donation else "",
+    }
     return render(request, "donations/thanks.html", context, status=status)
 
 
@@ -91,3 +111,33 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     outcome = receive_event(event, request.body)
     status = 500 if outcome is Outcome.FAILED else 200
     return JsonResponse({"status": outcome.value}, status=status)
+
+
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET", "POST"])
+def donor_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The donor's own page (donations.donor_page): their donation and what they can do."""
+    donation = donation_for_link(token)
+    if donation is None:
+        return render(request, "donations/donor_link_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                cancel_remaining(donation)
+                messages.success(
+                    request,
+                    _("Your remaining payments are cancelled. Nothing more will be charged."),
+                )
+            elif request.POST.get("action") == "card":
+                return redirect(card_update_url(donation, request.build_absolute_uri()))
+            else:
+                return HttpResponseBadRequest()
+        except DonorPageError as error:
+            messages.error(request, str(error))
+        return redirect(request.path)
+    context = {
+        "donation": donation,
+        "outlook": outlook(donation),
+        "masked_email": mask_email(donation.email),
+    }
+    return render(request, "donations/donor_page.html", context)

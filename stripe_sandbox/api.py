@@ -12,7 +12,7 @@ from stripe import params as sp
 from stripe.params import checkout as pc
 from stripe.params import test_helpers as pt
 
-from stripe_sandbox import billing, checkout, clocks, customers, payments, schedules
+from stripe_sandbox import billing, checkout, clocks, customers, payments, portal, schedules
 from stripe_sandbox.params import check
 from stripe_sandbox.shape import complete
 from stripe_sandbox.store import Store, StripeError, list_object
@@ -152,6 +152,7 @@ _TABLE: list[tuple[str, str, type | None, Handler]] = [
     ("GET", "/v1/customers/{id}", sp.CustomerRetrieveParams, _get("customer")),
     ("POST", "/v1/customers/{id}", sp.CustomerUpdateParams,
      lambda sb, p, i: customers.update_customer(sb, i, p)),
+    ("GET", "/v1/payment_methods/{id}", sp.PaymentMethodRetrieveParams, _get("payment_method")),
     ("POST", "/v1/payment_methods/{id}/attach", sp.PaymentMethodAttachParams,
      lambda sb, p, i: customers.attach_payment_method(sb, i, p.get("customer", ""))),
     ("POST", "/v1/products", sp.ProductCreateParams,
@@ -179,6 +180,8 @@ _TABLE: list[tuple[str, str, type | None, Handler]] = [
     ("GET", "/v1/payment_intents/{id}", sp.PaymentIntentRetrieveParams, _get("payment_intent")),
     ("GET", "/v1/charges/{id}", sp.ChargeRetrieveParams, _get("charge")),
     ("POST", "/v1/refunds", sp.RefundCreateParams, lambda sb, p, _: payments.refund(sb, p)),
+    ("POST", "/v1/billing_portal/sessions", sp.billing_portal.SessionCreateParams,
+     lambda sb, p, _: portal.create_session(sb, p)),
     ("POST", CLOCKS, pt.TestClockCreateParams, lambda sb, p, _: clocks.create_clock(sb, p)),
     ("GET", CLOCKS + "/{id}", pt.TestClockRetrieveParams, _get(CLOCK)),
     ("POST", CLOCKS + "/{id}/advance", pt.TestClockAdvanceParams,

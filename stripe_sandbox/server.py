@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from stripe_sandbox import checkout
+from stripe_sandbox import checkout, portal
 from stripe_sandbox.api import Sandbox
 from stripe_sandbox.formdata import FormError, decode
 from stripe_sandbox.page import checkout_page
@@ -77,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode() if length else ""
         if parts.path.startswith("/c/pay/"):
             return self._checkout_page(parts.path.removeprefix("/c/pay/"), body)
+        if parts.path.startswith("/p/session/"):
+            return self._portal_page(parts.path.removeprefix("/p/session/"), body)
         self.server.running.wait(timeout=120)
         try:
             self._authenticate()
@@ -140,6 +142,26 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def _portal_page(self, session_id: str, body: str) -> None:
+        sandbox = self.server.sandbox
+        with sandbox.store.lock:
+            session = portal.page_or_error(sandbox, session_id)
+        if session is None:
+            return self._send(404, b"<h1>No such portal session</h1>", "text/html")
+        if self.command != "POST":
+            return self._send(200, portal.portal_page(session).encode(), "text/html")
+        card = dict(parse_qsl(body)).get("card_number", "")
+        try:
+            with sandbox.store.lock:
+                portal.update_card(sandbox, session_id, card)
+        except StripeError as error:
+            return self._send(402, portal.portal_page(session, str(error)).encode(), "text/html")
+        self.send_response(303)
+        self.send_header("Location", session["return_url"] or "/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return None
 
     def _send(self, status: int, data: bytes, content_type: str) -> None:
         self.send_response(status)

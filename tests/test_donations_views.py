@@ -343,11 +343,14 @@ def test_csp_lets_the_form_redirect_to_checkout(client, article, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:12111/"
     response = client.get(article.get_absolute_url())
     assert form_action(response) == (
-        "form-action 'self' https://checkout.stripe.com http://127.0.0.1:12111"
+        "form-action 'self' https://checkout.stripe.com https://billing.stripe.com "
+        "http://127.0.0.1:12111"
     )
     settings.STRIPE_API_BASE = ""
     response = client.get(article.get_absolute_url())
-    assert form_action(response) == "form-action 'self' https://checkout.stripe.com"
+    assert form_action(response) == (
+        "form-action 'self' https://checkout.stripe.com https://billing.stripe.com"
+    )
 
 
 def test_a_failing_repeat_of_an_in_flight_submission_leaves_the_first_alone(

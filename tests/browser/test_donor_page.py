@@ -1,0 +1,60 @@
+"""The donor's own page in a real browser: reached from the thank-you page, a donor stops
+their remaining payments, and updates their card on the (sandbox) portal."""
+
+import re
+
+import stripe
+from playwright.sync_api import Page, expect
+
+from donations.models import Donation
+from stripe_testkit.cards import MASTERCARD
+from tests.browser.test_accessibility import audit, describe
+from tests.browser.test_donating import fill_donor, open_article, pay
+
+
+def donate_monthly(page: Page, site) -> None:
+    open_article(page, site)
+    page.get_by_text("$10", exact=True).click()
+    page.get_by_label("Would you like to make regular donations?").select_option("month")
+    page.get_by_label("How many times would you like this to recur?").fill("3")
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    pay(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+
+
+def test_a_donor_cancels_the_remaining_payments(page, site, delivered, artifacts):
+    donate_monthly(page, site)
+    delivered()
+    page.get_by_role("link", name="Your donation's own page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your donation")
+    expect(page.get_by_test_id("still-to-come")).to_have_text("2 payments")
+    serious = audit(page, artifacts, "donor-page")
+    assert not serious, describe(serious)
+    page.get_by_role("button", name="Cancel my remaining payments").click()
+    expect(page.get_by_role("status")).to_contain_text("Your remaining payments are cancelled")
+    delivered()
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("Canceled")
+    expect(page.get_by_role("button", name="Cancel my remaining payments")).to_have_count(0)
+    assert Donation.objects.get().status == Donation.Status.CANCELED
+
+
+def test_a_donor_updates_their_card_on_the_portal(page, site, delivered):
+    donate_monthly(page, site)
+    delivered()
+    page.get_by_role("link", name="Your donation's own page").click()
+    page.get_by_role("button", name="Update my card").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Update your payment method")
+    page.get_by_label("Card number").fill(MASTERCARD.number)
+    page.get_by_role("button", name="Save card").click()
+    expect(page).to_have_url(re.compile(r"/donations/[^/]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your donation")
+    _, sandbox, _ = site
+    client = stripe.StripeClient("sk_test_sandbox", base_addresses={"api": sandbox.url})
+    donation = Donation.objects.get()
+    customer = client.v1.customers.retrieve(donation.stripe_customer_id)
+    card = client.v1.payment_methods.retrieve(customer.invoice_settings.default_payment_method)
+    assert card.card.last4 == "4444"  # the Mastercard typed on the portal
+    subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+    assert subscription.default_payment_method == card.id

@@ -1,0 +1,94 @@
+"""The donor's own page: a signed link that expires; cancel the rest; update the card."""
+
+import re
+import time
+
+import pytest
+from django.core import signing
+
+from donations.donor_page import SALT, donor_link
+from donations.models import Donation
+from tests.factories import DonationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def running(monthly):
+    monthly.status = Donation.Status.ACTIVE
+    monthly.stripe_subscription_id = "sub_7"
+    monthly.stripe_customer_id = "cus_7"
+    monthly.email = "grace@example.org"
+    monthly.save()
+    PaymentFactory(donation=monthly)
+    return monthly
+
+
+def test_the_page_shows_the_donation_payments_and_what_is_to_come(client, running):
+    response = client.get(donor_link(running))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 payments" in html and 'data-testid="still-to-come">2 payments' in html
+    assert "g•••@example.org" in html and "grace@example.org" not in html
+    assert "Cancel my remaining payments" in html and "Update my card" in html
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("token", ["forged", "x:y:z"])
+def test_nothing_works_without_a_valid_link(client, token):
+    response = client.get(f"/donations/{token}/")
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.content.decode()
+
+
+class SignedDaysAgo(signing.TimestampSigner):
+    days = 91
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) - self.days * 86400)
+
+
+def test_a_link_expires_after_the_configured_days_and_cannot_be_altered(client, running):
+    old = SignedDaysAgo(salt=SALT).sign(str(running.public_id))
+    assert client.get(f"/donations/{old}/").status_code == 404  # 91 days > 90
+    SignedDaysAgo.days = 89
+    recent = SignedDaysAgo(salt=SALT).sign(str(running.public_id))
+    assert client.get(f"/donations/{recent}/").status_code == 200
+    assert client.get(f"/donations/{recent[:-1]}x/").status_code == 404
+
+
+def test_cancel_asks_stripe_and_confirms(client, running, fake_stripe):
+    canceled = {"id": "sub_7", "object": "subscription", "status": "canceled"}
+    fake_stripe.answer("DELETE", "/v1/subscriptions/sub_7", canceled)
+    response = client.post(donor_link(running), {"action": "cancel"}, follow=True)
+    assert "Your remaining payments are cancelled" in response.content.decode()
+    assert len(fake_stripe.calls("DELETE", "/v1/subscriptions/sub_7")) == 1
+
+
+def test_a_one_time_donation_has_nothing_to_cancel(client, fake_stripe):
+    donation = DonationFactory(status=Donation.Status.PAID)
+    response = client.post(donor_link(donation), {"action": "cancel"}, follow=True)
+    assert "There are no payments left to cancel." in response.content.decode()
+    assert fake_stripe.requests == []
+
+
+def test_update_card_opens_a_billing_portal_session(client, running, fake_stripe):
+    fake_stripe.answer("POST", "/v1/billing_portal/sessions", {
+        "id": "bps_1", "object": "billing_portal.session",
+        "url": "https://billing.stripe.com/p/session/bps_1"})  # fmt: skip
+    response = client.post(donor_link(running), {"action": "card"})
+    assert response.status_code == 302
+    assert response["Location"] == "https://billing.stripe.com/p/session/bps_1"
+    (request,) = fake_stripe.calls("POST", "/v1/billing_portal/sessions")
+    assert request.form["customer"] == "cus_7"
+    assert request.form["return_url"] == f"http://testserver{donor_link(running)}"
+
+
+def test_the_thank_you_page_links_to_the_donors_page(client, fake_stripe):
+    donation = DonationFactory(stripe_checkout_session_id="cs_5")
+    session = {"id": "cs_5", "object": "checkout.session", "client_reference_id": str(donation.pk)}
+    fake_stripe.answer("GET", "/v1/checkout/sessions/cs_5", session)
+    html = client.get("/donate/thanks/?session_id=cs_5").content.decode()
+    (link,) = re.findall(r'href="(/donations/[^"]+/)"', html)
+    assert link.startswith(f"/donations/{donation.public_id}:")  # signed, with its time
+    assert client.get(link).status_code == 200
