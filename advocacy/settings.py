@@ -274,6 +274,12 @@ DONATION_EMAIL_RATE_LIMIT = env.str("DONATION_EMAIL_RATE_LIMIT", default="5/m")
 # Personal data of donations never paid is erased after this many days, webhook
 # payloads after WEBHOOK_PAYLOAD_DAYS (manage.py purge_personal_data).
 UNPAID_PERSONAL_DATA_DAYS = env.int("UNPAID_PERSONAL_DATA_DAYS", default=30)
+# Receipts: EMAIL_URL (console by default; smtp://user:password@host:587 with
+# EMAIL_USE_TLS… in the URL's query, see django-environ) and the sender.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Advocacy <donations@localhost>")
+# The site's address as donors reach it, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long a donor's link to their own donation page works.
 DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=90)
 WEBHOOK_PAYLOAD_DAYS = env.int("WEBHOOK_PAYLOAD_DAYS", default=90)

@@ -17,6 +17,7 @@ from donations.admin_actions import (
     cancel_donations,
     export_donations,
     refund_payments,
+    resend_receipts,
 )
 from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
 from donations.overview import campaign_figures
@@ -208,7 +209,7 @@ class DonationAdmin(StaffPermissions, admin.ModelAdmin):
             )
         )
 
-    actions = ["erase_personal_data", cancel_donations, export_donations]
+    actions = ["erase_personal_data", cancel_donations, export_donations, resend_receipts]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from donations import staff_actions
+from donations import receipts, staff_actions
 from donations.models import Donation, Payment
 from donations.money import cents_as_decimal
 from donations.staff_actions import StaffActionError
@@ -83,6 +83,25 @@ def export_donations(
     )
 
 
+@admin.action(description="Resend the latest receipt", permissions=["resend"])
+def resend_receipts(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Donation]
+) -> None:
+    for donation in queryset:
+        receipt = donation.receipts.exclude(sent_at=None).order_by("sent_at").last()
+        if receipt is None or not donation.email:
+            modeladmin.message_user(
+                request, f"{donation} has no receipt to resend.", messages.ERROR
+            )
+            continue
+        try:
+            receipts.message(receipt).send()
+        except Exception as error:  # the mail server
+            modeladmin.message_user(request, f"Not sent: {error}", messages.ERROR)
+            continue
+        modeladmin.message_user(request, f"Sent again: {receipt}.")
+
+
 class StaffPermissions:
     """`has_<name>_permission` for the actions above (Django checks them by name)."""
 
@@ -94,3 +113,6 @@ class StaffPermissions:
 
     def has_export_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("donations.export_donations"))
+
+    def has_resend_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("donations.resend_receipt"))

@@ -180,6 +180,7 @@ class Donation(models.Model):
             ("erase_personal_data", "Can erase a donor's personal data"),
             ("cancel_donation", "Can cancel a recurring donation now"),
             ("export_donations", "Can export donations as CSV"),
+            ("resend_receipt", "Can resend a donor's receipt"),
         ]
 
     def __str__(self) -> str:
@@ -320,3 +321,43 @@ class DonationBox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} under {self.article}"
+
+
+class Receipt(models.Model):
+    """One e-mail to a donor: a payment's receipt, a failed renewal, a cancellation.
+
+    Each is created once (unique per kind and payment, or per kind and donation) and
+    sent once: a sender claims it first, and a failed send is released to be retried.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment received")
+        RENEWAL_FAILED = "renewal_failed", _("Renewal failed")
+        CANCELLED = "cancelled", _("Donation cancelled")
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="receipts")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="receipts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "payment"], condition=Q(payment__isnull=False),
+                name="one_receipt_per_payment_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "donation"], condition=Q(payment__isnull=True),
+                name="one_receipt_per_donation_and_kind",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.donation}"

@@ -28,6 +28,7 @@ from donations.fulfilment import HANDLERS, current_object
 from donations.fulfilment.settle import settle_subscription
 from donations.lifecycle import NotApplicable
 from donations.models import Donation, WebhookEvent
+from donations.receipts import note_due, send_due
 from donations.stripe_gateway import SignatureVerificationError, construct_event
 
 logger = logging.getLogger(__name__)
@@ -74,11 +75,23 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
         recorded = True
         if donation is not None:
             settle_subscription(donation)
+            send_receipts(donation)
     except Exception as error:
         logger.exception("Stripe event %s (%s) failed", event.id, event.type)
         _record_failure(event, body, error, counted=recorded)
         return Outcome.FAILED
     return outcome
+
+
+def send_receipts(donation: Donation) -> None:
+    """E-mail what the event calls for; a mail server down never fails the event (the
+    receipt waits for `manage.py send_receipts`)."""
+    try:
+        donation.refresh_from_db()
+        note_due(donation)
+        send_due(donation)
+    except Exception:
+        logger.exception("Receipts of donation %s not sent", donation.pk)
 
 
 def _fulfil(event: stripe.Event, obj: Any, body: object) -> tuple[Outcome, Donation | None]:

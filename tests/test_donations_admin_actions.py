@@ -5,8 +5,9 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
-from donations.models import Donation, Payment
+from donations.models import Donation, Payment, Receipt
 from tests.factories import DonationFactory, PaymentFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,20 @@ def test_each_action_needs_its_own_permission(client, paid):
     user.user_permissions.add(Permission.objects.get(codename="refund_payment"))
     assert "refund_payments" in client.get("/admin/donations/payment/").content.decode()
     assert Payment.objects.count() == 1
+
+
+def test_staff_resend_the_latest_receipt(staff_client, mailoutbox):
+    donation = DonationFactory(status=Donation.Status.PAID)
+    payment = PaymentFactory(donation=donation)
+    Receipt.objects.create(donation=donation, payment=payment, kind="payment",
+                           sent_at=timezone.now())  # fmt: skip
+    never = DonationFactory()
+    response = staff_client.post(
+        "/admin/donations/donation/",
+        {"action": "resend_receipts", "_selected_action": [donation.pk, never.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Sent again: Payment received" in html
+    assert "has no receipt to resend" in html
+    assert [m.to for m in mailoutbox] == [[donation.email]]

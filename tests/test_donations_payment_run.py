@@ -16,7 +16,7 @@ SCENARIO_ROWS = [
 # What real Stripe does beyond the happy path (checkout path, against the sandbox).
 REALITY_ROWS = [
     "webhooks missed, synced", "schedule set late (x3)", "older-version events (x2)",
-    "renewal refunded by staff",
+    "renewal refunded by staff", "donor cancels after 1 of 3", "a receipt per payment",
 ]  # fmt: skip
 
 

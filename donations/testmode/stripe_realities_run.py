@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.core import mail
 from django.core.management import call_command
 
 from donations import staff_actions
-from donations.models import Donation
+from donations.models import Donation, Payment, Receipt
 from donations.testmode.harness import Harness, RunError, donation_article, progress
 from donations.testmode.scenarios import Result
 from donations.testmode.visitor import Checkout, Visitor, donation_of
@@ -22,7 +24,10 @@ OLD_API_VERSION = "2024-06-20"
 
 
 def run(harness: Harness) -> list[Result]:
-    rows = [_missed_webhooks, _late_schedule, _older_version_events, _refunded_renewal]
+    rows = [
+        _missed_webhooks, _late_schedule, _older_version_events, _refunded_renewal,
+        _donor_cancels, _receipts,
+    ]  # fmt: skip
     results = []
     for number, row in enumerate(rows, start=1):
         progress(f"[{number}/{len(rows)}] {(row.__doc__ or '').strip()}")
@@ -143,6 +148,41 @@ def _refunded_renewal(harness: Harness, donor: _Donor) -> Result:
     if net != 2000:
         result.notes.append("FAIL: the refund did not reach the renewal")
     return _record(result, donation_of(checkout), harness)
+
+
+def _donor_cancels(harness: Harness, donor: _Donor) -> Result:
+    """a donor cancels on their own page after 1 of 3"""
+    result = Result("donor cancels after 1 of 3", "canceled", expected_payments=1,
+                    expect_ended=True)  # fmt: skip
+    checkout = donor.donate(amount="1000", frequency="month", payment_count="3")
+    thanks = donor.visitor.pay(checkout, VISA)
+    harness.wait_for_webhooks()
+    link = re.search(r'href="(/donations/[^"]+/)"', thanks.text)
+    if link is None:
+        result.notes.append("FAIL: the thank-you page has no link to the donor's page")
+        return _record(result, donation_of(checkout), harness)
+    page = donor.visitor.http.get(harness.site_url + link[1], timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    answer = donor.visitor.http.post(
+        harness.site_url + link[1],
+        data={"csrfmiddlewaretoken": token[1] if token else "", "action": "cancel"},
+        headers={"Referer": harness.site_url + link[1]}, timeout=30,
+    )  # fmt: skip
+    if "Your remaining payments are cancelled" not in answer.text:
+        result.notes.append(f"FAIL: the donor's page answered {answer.status_code}")
+    harness.wait_for_webhooks()
+    return _record(result, donation_of(checkout), harness)
+
+
+def _receipts(harness: Harness, donor: _Donor) -> Result:
+    """one receipt per payment of the run"""
+    payments = Payment.objects.filter(status__in=Payment.COUNTED).count()
+    sent = Receipt.objects.filter(kind=Receipt.Kind.PAYMENT).exclude(sent_at=None).count()
+    result = Result("a receipt per payment", "sent", expected_payments=payments)
+    result.payments = sent
+    result.status = "sent" if sent == payments else "missing"
+    result.notes.append(f"{sent} receipts for {payments} payments; {len(mail.outbox)} e-mails")
+    return result
 
 
 def _subscription_of(harness: Harness, checkout: Checkout) -> str:

@@ -1,0 +1,108 @@
+"""E-mails to donors: a receipt for every payment, a note when a renewal fails (with a
+link to update the card), a confirmation when a recurring donation is cancelled.
+
+Called once a webhook's effects are committed (and by `manage.py send_receipts`,
+which retries what failed). Each e-mail is a `Receipt` row, created once per payment
+or donation and kind; a sender claims a row before sending, so two workers never
+send the same e-mail, and a failed send is released with its error for a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from donations.donor_page import donor_link
+from donations.models import Donation, Payment, Receipt
+
+logger = logging.getLogger(__name__)
+Kind = Receipt.Kind
+SUBJECTS = {
+    Kind.PAYMENT: "Thank you: your donation to {campaign}",
+    Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
+    Kind.CANCELLED: "Your donation to {campaign} is cancelled",
+}
+
+
+def note_due(donation: Donation) -> None:
+    """Create the receipts the donation's payments and status call for (once each)."""
+    if not donation.email:
+        return  # personal data erased: nobody to write to
+    for payment in donation.payments.all():
+        if payment.status in Payment.COUNTED:
+            _create(donation, Kind.PAYMENT, payment)
+        elif payment.status == Payment.Status.FAILED:
+            _create(donation, Kind.RENEWAL_FAILED, payment)
+    if donation.is_recurring and donation.status == Donation.Status.CANCELED:
+        _create(donation, Kind.CANCELLED, None)
+
+
+def _create(donation: Donation, kind: str, payment: Payment | None) -> None:
+    try:
+        with transaction.atomic():
+            Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)
+    except IntegrityError:
+        pass  # another worker created it at the same moment
+
+
+def send_due(donation: Donation | None = None) -> int:
+    """Send the receipts not sent yet (of one donation, or all); how many were sent."""
+    pending = Receipt.objects.filter(sent_at=None, claimed_at=None)
+    if donation is not None:
+        pending = pending.filter(donation=donation)
+    sent = 0
+    for receipt in pending.select_related("donation__campaign", "payment"):
+        sent += _send_once(receipt)
+    return sent
+
+
+def _send_once(receipt: Receipt) -> int:
+    claimed = Receipt.objects.filter(pk=receipt.pk, sent_at=None, claimed_at=None).update(
+        claimed_at=timezone.now()
+    )
+    if not claimed:
+        return 0  # another worker has it
+    try:
+        message(receipt).send()
+    except Exception as error:  # the mail server: released for a retry
+        logger.warning("Receipt %s not sent: %s", receipt.pk, error)
+        Receipt.objects.filter(pk=receipt.pk).update(
+            claimed_at=None, attempts=receipt.attempts + 1, error=f"{type(error).__name__}: {error}"
+        )
+        return 0
+    Receipt.objects.filter(pk=receipt.pk).update(
+        sent_at=timezone.now(), attempts=receipt.attempts + 1, error=""
+    )
+    return 1
+
+
+def message(receipt: Receipt) -> EmailMultiAlternatives:
+    """The e-mail, as text and HTML."""
+    donation = receipt.donation
+    context = {
+        "receipt": receipt,
+        "donation": donation,
+        "payment": receipt.payment,
+        "number": _payment_number(receipt),
+        "page_url": settings.SITE_URL + donor_link(donation),
+        "site_name": settings.SITE_NAME,
+    }
+    subject = SUBJECTS[Kind(receipt.kind)].format(campaign=donation.campaign.name)
+    text = render_to_string("donations/email/receipt.txt", context)
+    html = render_to_string("donations/email/receipt.html", context)
+    email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [donation.email])
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def _payment_number(receipt: Receipt) -> int:
+    """Which payment of the donation this is (1 for the first)."""
+    if receipt.payment is None:
+        return 0
+    counted = receipt.donation.payments.filter(status__in=Payment.COUNTED)
+    return counted.filter(created_at__lte=receipt.payment.created_at).count()

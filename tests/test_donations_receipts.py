@@ -1,0 +1,116 @@
+"""Receipts: one e-mail per payment (text and HTML), never twice, retried when the mail
+server fails; a failed renewal and a cancellation are mailed too."""
+
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from donations.models import Donation, Receipt
+from tests.factories import DonationFactory, PaymentFactory
+from tests.stripe_events import checkout_session, event, invoice, invoice_paid, subscription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subscribed(monthly):
+    monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
+    monthly.stripe_schedule_id = "sub_sched_x"
+    monthly.status = Donation.Status.ACTIVE
+    monthly.first_name = "Grace"
+    monthly.save()
+    return monthly
+
+
+def test_a_renewal_gets_one_receipt_with_its_number_and_the_donors_page(
+    post_event, fake_stripe, subscribed, mailoutbox, settings
+):
+    settings.SITE_URL = "https://donate.example.org"
+    PaymentFactory(donation=subscribed)  # the first payment, receipted before
+    Receipt.objects.create(donation=subscribed, payment=subscribed.payments.get(),
+                           kind="payment", sent_at="2026-01-01T00:00Z")  # fmt: skip
+    second = invoice(subscribed, 2)
+    post_event(invoice_paid(fake_stripe, second))
+    post_event(invoice_paid(fake_stripe, second))  # the same invoice in another event
+    (mail,) = mailoutbox
+    assert mail.to == [subscribed.email]
+    assert mail.subject == "Thank you: your donation to Defend 287(g)"
+    assert "Thank you, Grace!" in mail.body
+    assert "Amount:   $20" in mail.body
+    assert "Payment:  2 of 3 (monthly)" in mail.body
+    assert f"https://donate.example.org/donations/{subscribed.public_id}:" in mail.body
+    html, mime = mail.alternatives[0]
+    assert mime == "text/html" and "<td>2 of 3 (monthly)</td>" in html
+
+
+def test_a_mail_server_down_never_fails_the_event_and_the_receipt_goes_later(
+    post_event, settings, mailoutbox
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    donation = DonationFactory()
+    response = post_event(event("checkout.session.completed", checkout_session(donation)))
+    assert response.json() == {"status": "processed"}
+    receipt = Receipt.objects.get()
+    assert (receipt.sent_at, receipt.attempts) == (None, 1)
+    assert "ConnectionRefusedError" in receipt.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_receipts", verbosity=0)
+    call_command("send_receipts", verbosity=0)
+    assert len(mailoutbox) == 1
+    receipt.refresh_from_db()
+    assert receipt.sent_at is not None and receipt.error == ""
+
+
+def test_a_failed_renewal_and_a_cancellation_are_mailed(post_event, subscribed, mailoutbox):
+    failed = invoice(subscribed, 2, status="open", amount_paid=0)
+    post_event(event("invoice.payment_failed", failed))
+    post_event(event("customer.subscription.deleted", subscription(subscribed, "canceled")))
+    subjects = [m.subject for m in mailoutbox]
+    assert subjects == [
+        "Your donation to Defend 287(g) could not be renewed",
+        "Your donation to Defend 287(g) is cancelled",
+    ]
+    assert 'choose "Update my card"' in mailoutbox[0].body
+    assert "Nothing more will be charged" in mailoutbox[1].body
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        self.received.set()
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd); the site sends to it."""
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free loopback port (the controller checks it connects)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    yield inbox
+    controller.stop()
+
+
+def test_a_receipt_goes_through_a_real_smtp_server(post_event, smtp_server):
+    donation = DonationFactory(amount_cents=2000, first_name="Ada")
+    post_event(event("checkout.session.completed", checkout_session(donation)))
+    assert smtp_server.received.wait(timeout=10)
+    (raw,) = smtp_server.messages
+    text = raw.decode()
+    assert "Subject: Thank you: your donation to Defend 287(g)" in text
+    assert "Thank you, Ada!" in text and "Amount:   $20" in text
+    assert "multipart/alternative" in text
