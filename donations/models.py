@@ -254,6 +254,10 @@ class Payment(models.Model):
         return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
 
     @property
+    def amount_display(self) -> str:
+        return format_cents(self.amount_cents)
+
+    @property
     def refunded_display(self) -> str:
         return format_cents(self.amount_refunded_cents)
 
