@@ -32,6 +32,7 @@ from donations.receipts import note_due, send_due
 from donations.stripe_gateway import SignatureVerificationError, construct_event
 
 logger = logging.getLogger(__name__)
+NOT_HANDLED = "This site does not act on this type of event."
 
 
 class Outcome(enum.Enum):
@@ -61,6 +62,14 @@ def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
 
 def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
     body = json.loads(payload)
+    if event.type not in HANDLERS:
+        # No effect to have: recorded once (a redelivery inserts nothing), in one statement.
+        WebhookEvent.objects.bulk_create(
+            [WebhookEvent(stripe_id=event.id, processed_at=timezone.now(),
+                          **_fields(event, body, WebhookEvent.Status.IGNORED, NOT_HANDLED))],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        return Outcome.IGNORED
     if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status="failed").exists():
         return Outcome.DUPLICATE
     if event.livemode != settings.STRIPE_LIVE_MODE:
@@ -120,7 +129,7 @@ def _handle(event: stripe.Event, obj: Any) -> tuple[Outcome, str, Donation | Non
     """Run the event's handler: the outcome, why an event was ignored, and the donation."""
     handler = HANDLERS.get(event.type)
     if handler is None:
-        return Outcome.IGNORED, "This site does not act on this type of event.", None
+        return Outcome.IGNORED, NOT_HANDLED, None
     try:
         with transaction.atomic():  # a savepoint: an event that does not apply leaves nothing
             donation = handler(obj)
