@@ -250,3 +250,12 @@ def test_a_webhook_waiting_on_a_stalled_stripe_does_not_block_a_donation(
         stall.release()
         sender.join(timeout=60)
     assert Donation.objects.filter(stripe_checkout_session_id="cs_new").exists()
+
+
+def test_an_event_type_the_site_ignores_is_recorded_once(post_event):
+    payload = event("customer.created", {"id": "cus_1", "object": "customer"}, event_id="evt_i")
+    answers = [post_event(payload).json() for _ in range(2)]
+    assert answers == [{"status": "ignored"}] * 2
+    record = WebhookEvent.objects.get()
+    assert (record.stripe_id, record.status, record.attempts) == ("evt_i", "ignored", 1)
+    assert record.note == "This site does not act on this type of event."
