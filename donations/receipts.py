@@ -10,10 +10,12 @@ send the same e-mail, and a failed send is released with its error for a retry.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from donations.models import Donation, Payment, Receipt
 
 logger = logging.getLogger(__name__)
 Kind = Receipt.Kind
+STALE_CLAIM = timedelta(minutes=10)
 SUBJECTS = {
     Kind.PAYMENT: "Thank you: your donation to {campaign}",
     Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
@@ -50,9 +53,14 @@ def _create(donation: Donation, kind: str, payment: Payment | None) -> None:
         pass  # another worker created it at the same moment
 
 
+def _unclaimed() -> Q:
+    """Not claimed, or claimed so long ago that its sender must have died mid-way."""
+    return Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - STALE_CLAIM)
+
+
 def send_due(donation: Donation | None = None) -> int:
     """Send the receipts not sent yet (of one donation, or all); how many were sent."""
-    pending = Receipt.objects.filter(sent_at=None, claimed_at=None)
+    pending = Receipt.objects.filter(_unclaimed(), sent_at=None)
     if donation is not None:
         pending = pending.filter(donation=donation)
     sent = 0
@@ -62,7 +70,7 @@ def send_due(donation: Donation | None = None) -> int:
 
 
 def _send_once(receipt: Receipt) -> int:
-    claimed = Receipt.objects.filter(pk=receipt.pk, sent_at=None, claimed_at=None).update(
+    claimed = Receipt.objects.filter(_unclaimed(), pk=receipt.pk, sent_at=None).update(
         claimed_at=timezone.now()
     )
     if not claimed:

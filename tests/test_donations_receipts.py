@@ -3,10 +3,12 @@ server fails; a failed renewal and a cancellation are mailed too."""
 
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
+from django.utils import timezone
 
 from donations.models import Donation, Receipt
 from tests.factories import DonationFactory, PaymentFactory
@@ -114,3 +116,19 @@ def test_a_receipt_goes_through_a_real_smtp_server(post_event, smtp_server):
     assert "Subject: Thank you: your donation to Defend 287(g)" in text
     assert "Thank you, Ada!" in text and "Amount:   $20\n" in text.replace("\r\n", "\n")
     assert "multipart/alternative" in text
+
+
+def test_a_receipt_whose_sender_died_is_sent_later_once(mailoutbox):
+    donation = DonationFactory(status=Donation.Status.PAID)
+    payment = PaymentFactory(donation=donation)
+    now = timezone.now()
+    stale = Receipt.objects.create(donation=donation, payment=payment, kind="payment",
+                                   claimed_at=now - timedelta(hours=1))  # fmt: skip
+    busy = Receipt.objects.create(donation=donation, kind="cancelled", claimed_at=now)
+    call_command("send_receipts", verbosity=0)
+    call_command("send_receipts", verbosity=0)
+    assert len(mailoutbox) == 1
+    stale.refresh_from_db()
+    busy.refresh_from_db()
+    assert stale.sent_at is not None
+    assert busy.sent_at is None  # another sender is on it right now
