@@ -5,8 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -19,7 +18,7 @@ from donations.admin_actions import (
     refund_payments,
     resend_receipts,
 )
-from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents
+from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents, net_received
 from donations.overview import campaign_figures
 from donations.stripe_gateway import PINNED_API_VERSION
 
@@ -204,8 +203,7 @@ class DonationAdmin(StaffPermissions, admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 paid_count=Count("payments", filter=counted),
-                net=Coalesce(Sum("payments__amount_cents", filter=counted), 0)
-                - Coalesce(Sum("payments__amount_refunded_cents", filter=counted), 0),
+                net=net_received("payments"),
             )
         )
 

@@ -11,6 +11,7 @@ from typing import Literal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,15 +23,21 @@ def default_preset_amounts() -> list[int]:
     return [1000, 2000, 3000]
 
 
+def net_received(payments: str, also: Q | None = None) -> CombinedExpression:
+    """Cents of the payments Stripe confirmed (reached through `payments`, e.g.
+    "donations__payments"), less what was refunded of them; `also` narrows them."""
+    counted = Q(**{f"{payments}__status__in": Payment.COUNTED}) & (also or Q())
+    paid = Coalesce(Sum(f"{payments}__amount_cents", filter=counted), 0)
+    return paid - Coalesce(Sum(f"{payments}__amount_refunded_cents", filter=counted), 0)
+
+
 class CampaignQuerySet(models.QuerySet):
     def with_totals(self) -> CampaignQuerySet:
         """Annotate `raised` (cents paid less refunds), `donation_total` and `donor_total`
         (donations with at least one payment Stripe confirmed)."""
         counted = Q(donations__payments__status__in=Payment.COUNTED)
-        paid = Sum("donations__payments__amount_cents", filter=counted)
-        refunded = Sum("donations__payments__amount_refunded_cents", filter=counted)
         return self.annotate(
-            raised=Coalesce(paid, 0) - Coalesce(refunded, 0),
+            raised=net_received("donations__payments"),
             donation_total=Count("donations", distinct=True),
             donor_total=Count("donations", filter=counted, distinct=True),
         )
@@ -117,11 +124,6 @@ class DonationQuerySet(models.QuerySet):
         # Only a donation that has no subscription yet may be found by its id.
         unlinked = self.filter(stripe_subscription_id="")
         return unlinked.by_reference(reference)
-
-    def by_payment_intent(self, payment_intent_id: str) -> Donation | None:
-        if not payment_intent_id:
-            return None
-        return self.filter(payments__stripe_payment_intent_id=payment_intent_id).first()
 
 
 class Donation(models.Model):

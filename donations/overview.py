@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from donations.models import Campaign, Donation, Frequency, Payment
+from donations.models import Campaign, Donation, Frequency, Payment, net_received
 
 RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
 
@@ -31,13 +30,11 @@ def month_start(now: datetime) -> datetime:
 
 def campaign_figures(now: datetime | None = None) -> list[CampaignFigures]:
     since = month_start(now or timezone.now())
-    counted = Q(donations__payments__status__in=Payment.COUNTED)
-    this_month = counted & Q(donations__payments__paid_at__gte=since)
     campaigns = Campaign.objects.annotate(
-        raised=Coalesce(Sum("donations__payments__amount_cents", filter=counted), 0)
-        - Coalesce(Sum("donations__payments__amount_refunded_cents", filter=counted), 0),
-        raised_month=Coalesce(Sum("donations__payments__amount_cents", filter=this_month), 0)
-        - Coalesce(Sum("donations__payments__amount_refunded_cents", filter=this_month), 0),
+        raised=net_received("donations__payments"),
+        raised_month=net_received(
+            "donations__payments", Q(donations__payments__paid_at__gte=since)
+        ),
     ).order_by("name")
     running = (
         Donation.objects.filter(status__in=RUNNING)

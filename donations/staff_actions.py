@@ -11,10 +11,9 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q, QuerySet
 
-from donations.models import Donation, Payment
+from donations.models import Donation, Payment, net_received
 from donations.money import cents_as_decimal
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
@@ -71,8 +70,7 @@ def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
         donations.select_related("campaign")
         .annotate(
             made=Count("payments", filter=counted),
-            net=Coalesce(Sum("payments__amount_cents", filter=counted), 0)
-            - Coalesce(Sum("payments__amount_refunded_cents", filter=counted), 0),
+            net=net_received("payments"),
             last_paid=Max("payments__paid_at", filter=counted),
         )
         .order_by("created_at")

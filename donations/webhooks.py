@@ -63,19 +63,14 @@ def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
 def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
     body = json.loads(payload)
     if event.type not in HANDLERS:
-        # No effect to have: recorded once (a redelivery inserts nothing), in one statement.
-        WebhookEvent.objects.bulk_create(
-            [WebhookEvent(stripe_id=event.id, processed_at=timezone.now(),
-                          **_fields(event, body, WebhookEvent.Status.IGNORED, NOT_HANDLED))],
-            ignore_conflicts=True,
-        )  # fmt: skip
+        _record_ignored(event, body, NOT_HANDLED)
         return Outcome.IGNORED
     if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status="failed").exists():
         return Outcome.DUPLICATE
     if event.livemode != settings.STRIPE_LIVE_MODE:
         mode = "a live" if event.livemode else "a test-mode"
         logger.warning("Stripe event %s is %s event: ignored", event.id, mode)
-        _store(event, body, WebhookEvent.Status.IGNORED, note=f"This site ignores {mode} event.")
+        _record_ignored(event, body, f"This site ignores {mode} event.")
         return Outcome.IGNORED
     recorded = False  # whether this delivery's attempt is counted on the row already
     try:
@@ -152,10 +147,15 @@ def _fields(event: stripe.Event, body: object, status: str, note: str = "") -> d
     }
 
 
-def _store(event: stripe.Event, body: object, status: str, *, note: str) -> None:
-    WebhookEvent.objects.get_or_create(
-        stripe_id=event.id, defaults=_fields(event, body, status, note)
+def _record_ignored(event: stripe.Event, body: object, note: str) -> None:
+    """An event with no effect to have: recorded once (a redelivery inserts nothing), in
+    one statement."""
+    record = WebhookEvent(
+        stripe_id=event.id,
+        processed_at=timezone.now(),
+        **_fields(event, body, WebhookEvent.Status.IGNORED, note),
     )
+    WebhookEvent.objects.bulk_create([record], ignore_conflicts=True)
 
 
 def _record_failure(

@@ -134,10 +134,3 @@ class TestModeStripe:
         clock = self.advance_test_clock(clock_id, period_end + 60)
         wait_until(lambda: self.clock_ready(clock_id), 120, "the test clock")
         return clock
-
-    # Refunds (as staff would make them in the Dashboard) ------------------------
-    def refund(self, payment_intent: str, amount_cents: int | None = None) -> stripe.Refund:
-        params: stripe.params.RefundCreateParams = {"payment_intent": payment_intent}
-        if amount_cents is not None:
-            params["amount"] = amount_cents
-        return self.client.v1.refunds.create(params)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import requests
+
 POLL_SECONDS = 0.02
 
 
@@ -21,3 +23,15 @@ def wait_until(
         if time.monotonic() > deadline:
             raise TimedOut(f"Timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(POLL_SECONDS)
+
+
+def wait_for_url(url: str, timeout: float = 60) -> None:
+    """Wait until `url` answers without a server error (a server that is starting)."""
+
+    def answers() -> bool:
+        try:
+            return requests.get(url, timeout=1).status_code < 500
+        except requests.RequestException:
+            return False
+
+    wait_until(answers, timeout, url)
