@@ -9,7 +9,7 @@ PORT ?= 8000
 # Development defaults; real environment variables (or .env) win.
 export DEBUG ?= true
 
-.PHONY: run serve bench test test-quick browser lint format install install-dev payment-run sandbox \
+.PHONY: run serve bench css test test-quick browser lint format install install-dev payment-run sandbox \
 	load-test clean
 
 $(BIN)/python:
@@ -66,6 +66,10 @@ format: $(VENV)/.installed-dev
 # Throughput and latency of the production set-up against a static file (README: Performance).
 bench: $(VENV)/.installed-run
 	scripts/bench
+
+# static/css/site.css from scss/ (Bootstrap's Sass, cut to what the site uses); Node.js + npm.
+css: $(VENV)/.installed-run
+	scripts/build-css
 
 browser:
 	scripts/install-chromium

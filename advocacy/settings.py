@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",

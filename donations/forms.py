@@ -105,7 +105,7 @@ class DonationForm(forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("amount", template="donations/amount_buttons.html"),
-            PrependedText("other_amount", "$", wrapper_class="other-amount"),
+            PrependedText("other_amount", "$"),
             PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
             Div(Field("payment_count"), css_class="payment-count"),
             Div(

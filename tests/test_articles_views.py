@@ -71,7 +71,7 @@ def test_404_page_uses_the_site_template(client):
 
 def test_static_files_come_from_our_origin(client):
     html = client.get("/").content.decode()
-    assert "/static/bootstrap/css/bootstrap.min.css" in html
+    assert "/static/css/site.css" in html
     assert "cdn" not in html.lower()
 
 
