@@ -6,6 +6,8 @@ Money is integer cents; times are timezone-aware UTC.
 from __future__ import annotations
 
 import uuid
+from functools import reduce
+from operator import or_
 from typing import Literal
 
 from django.core.validators import MinValueValidator
@@ -116,14 +118,17 @@ class DonationQuerySet(models.QuerySet):
 
     def by_subscription(self, subscription_id: str, reference: str = "") -> Donation | None:
         """By subscription id; else by our id from the subscription's metadata, since an
-        invoice can arrive before checkout.session.completed told us the subscription."""
-        if subscription_id:
-            found = self.filter(stripe_subscription_id=subscription_id).first()
-            if found is not None:
-                return found
-        # Only a donation that has no subscription yet may be found by its id.
-        unlinked = self.filter(stripe_subscription_id="")
-        return unlinked.by_reference(reference)
+        invoice can arrive before checkout.session.completed told us the subscription.
+        One query, so a subscription linked meanwhile cannot fall between two."""
+        matches = [Q(stripe_subscription_id=subscription_id)] if subscription_id else []
+        if reference.isascii() and reference.isdigit():
+            # Only a donation that has no subscription yet may be found by its id.
+            matches.append(Q(stripe_subscription_id="", pk=int(reference)))
+        if not matches:
+            return None
+        found = list(self.filter(reduce(or_, matches)).order_by("pk")[:2])
+        linked = [d for d in found if d.stripe_subscription_id == subscription_id]
+        return (linked or found or [None])[0]
 
 
 class Donation(models.Model):

@@ -33,6 +33,7 @@ from donations.stripe_gateway import SignatureVerificationError, construct_event
 
 logger = logging.getLogger(__name__)
 NOT_HANDLED = "This site does not act on this type of event."
+NOT_OURS = "The event is about no donation of this site's."
 
 
 class Outcome(enum.Enum):
@@ -75,6 +76,9 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
     recorded = False  # whether this delivery's attempt is counted on the row already
     try:
         obj = current_object(event)
+        if obj is None:
+            _record_ignored(event, body, NOT_OURS)
+            return Outcome.IGNORED
         outcome, donation = _fulfil(event, obj, body)
         recorded = True
         if donation is not None:
@@ -131,6 +135,8 @@ def _handle(event: stripe.Event, obj: Any) -> tuple[Outcome, str, Donation | Non
     except NotApplicable as reason:
         logger.info("Stripe event %s (%s) ignored: %s", event.id, event.type, reason)
         return Outcome.IGNORED, str(reason), None
+    if donation is None:
+        return Outcome.IGNORED, NOT_OURS, None
     return Outcome.PROCESSED, "", donation
 
 
@@ -148,14 +154,19 @@ def _fields(event: stripe.Event, body: object, status: str, note: str = "") -> d
 
 
 def _record_ignored(event: stripe.Event, body: object, note: str) -> None:
-    """An event with no effect to have: recorded once (a redelivery inserts nothing), in
-    one statement."""
+    """An event with no effect to have: recorded once, in one statement (a redelivery
+    adds no row; one of an event that failed before marks it ignored)."""
     record = WebhookEvent(
         stripe_id=event.id,
         processed_at=timezone.now(),
         **_fields(event, body, WebhookEvent.Status.IGNORED, note),
     )
-    WebhookEvent.objects.bulk_create([record], ignore_conflicts=True)
+    WebhookEvent.objects.bulk_create(
+        [record],
+        update_conflicts=True,
+        unique_fields=["stripe_id"],
+        update_fields=["status", "note", "error", "processed_at"],
+    )
 
 
 def _record_failure(

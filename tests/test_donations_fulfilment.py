@@ -98,9 +98,13 @@ def test_a_different_amount_or_currency_is_recorded_as_stripe_says_and_flagged(p
     assert "reported $25 EUR; the donation is $20 USD" in donation.attention
 
 
-def test_an_invoice_of_another_integration_is_not_fetched(post_event, fake_stripe):
+def test_an_invoice_of_another_integration_is_not_fetched_and_is_ignored(
+    post_event, fake_stripe, django_assert_max_num_queries
+):
     stranger = DonationFactory.build(pk=999_999)  # never saved: no donation of ours
-    response = post_event(event("invoice.paid", invoice(stranger, 1)))
-    assert response.json() == {"status": "processed"}
+    with django_assert_max_num_queries(3):  # a duplicate? ours? record it
+        response = post_event(event("invoice.paid", invoice(stranger, 1)))
+    assert response.json() == {"status": "ignored"}
     assert fake_stripe.requests == []
     assert not Payment.objects.exists()
+    assert WebhookEvent.objects.get().note == "The event is about no donation of this site's."

@@ -38,3 +38,21 @@ def test_defaults_are_ten_twenty_thirty_usd_and_pending():
     assert donation.status == Donation.Status.PENDING
     assert donation.created_at.tzinfo is not None
     assert str(donation).endswith("$20 one time")
+
+
+@pytest.mark.django_db
+def test_by_subscription_finds_the_linked_donation_first_then_an_unlinked_one_by_reference(
+    django_assert_num_queries,
+):
+    linked = DonationFactory(monthly=True, stripe_subscription_id="sub_1")
+    unlinked = DonationFactory(monthly=True)
+    other = DonationFactory(monthly=True, stripe_subscription_id="sub_2")
+    donations = Donation.objects
+    with django_assert_num_queries(1):
+        assert donations.by_subscription("sub_1", str(unlinked.pk)) == linked
+    assert donations.by_subscription("sub_new", str(unlinked.pk)) == unlinked
+    assert donations.by_subscription("sub_new", str(other.pk)) is None  # linked elsewhere
+    assert donations.by_subscription("", str(unlinked.pk)) == unlinked
+    assert donations.by_subscription("sub_new", "") is None
+    with django_assert_num_queries(0):
+        assert donations.by_subscription("", "12a") is None

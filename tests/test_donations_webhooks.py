@@ -128,11 +128,28 @@ def test_unknown_event_types_are_acknowledged_and_logged(post_event):
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.IGNORED
 
 
-def test_events_for_objects_that_are_not_ours_are_harmless(post_event):
+def test_events_for_objects_that_are_not_ours_are_harmless_and_recorded_ignored(post_event):
     session = {"id": "cs_x", "object": "checkout.session", "payment_status": "paid",
                "client_reference_id": None, "metadata": {}}  # fmt: skip
-    assert post_event(event("checkout.session.completed", session)).status_code == 200
-    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
+    response = post_event(event("checkout.session.completed", session))
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    record = WebhookEvent.objects.get()
+    assert (record.status, record.note) == (
+        "ignored",
+        "The event is about no donation of this site's.",
+    )
+
+
+def test_a_failed_event_delivered_again_and_ignored_is_marked_ignored(post_event):
+    error = "OperationalError: database is locked"
+    WebhookEvent.objects.create(
+        stripe_id="evt_again", type="invoice.paid", status="failed", error=error, payload={}
+    )
+    invoice = {"id": "in_other", "object": "invoice", "parent": {"type": "subscription_details",
+               "subscription_details": {"subscription": "sub_other", "metadata": {}}}}  # fmt: skip
+    post_event(event("invoice.paid", invoice, event_id="evt_again"))
+    record = WebhookEvent.objects.get()
+    assert (record.status, record.error, record.attempts) == ("ignored", "", 1)
 
 
 def test_a_processing_failure_is_500_stored_and_retried(post_event, fake_stripe):

@@ -55,14 +55,17 @@ def _one_of_ours(invoice: Any) -> bool:
 FETCHED_WHEN_OURS: dict[str, Callable[[Any], bool]] = {"invoice.paid": _one_of_ours}
 
 
-def current_object(event: stripe.Event) -> Any:
-    """The object a handler acts on (a Stripe call: never inside a transaction)."""
+def current_object(event: stripe.Event) -> Any | None:
+    """The object a handler acts on (a Stripe call: never inside a transaction), or
+    None when the event's own object already shows it is no donation's."""
     obj = event.data.object
     if event.type not in HANDLERS:
         return obj
     if event.api_version == PINNED_API_VERSION:
         ours = FETCHED_WHEN_OURS.get(event.type)
-        if ours is None or not ours(obj):
+        if ours is None:
             return obj
+        if not ours(obj):
+            return None
     fetch = FETCHERS.get(getattr(obj, "object", ""))
     return obj if fetch is None else fetch(get_gateway(), obj.id)
