@@ -107,9 +107,13 @@ def can_apply(donation: Donation, event: Event) -> bool:
 def apply(donation: Donation, event: Event, **fields: Any) -> None:
     """Move `donation` by `event`, set `fields` with it, and save both together.
 
-    Raises NotApplicable, changing nothing, if the event does not apply.
+    Raises NotApplicable, changing nothing, if the event does not apply; writes nothing
+    if the event keeps the status and the fields are already so.
     """
-    donation.status = next_status(donation.status, event)
+    status = next_status(donation.status, event)
+    if status == donation.status and all(getattr(donation, k) == v for k, v in fields.items()):
+        return
+    donation.status = status
     for name, value in fields.items():
         setattr(donation, name, value)
     donation.save(update_fields=["status", *fields, "updated_at"])

@@ -36,16 +36,21 @@ def note_due(donation: Donation) -> None:
     """Create the receipts the donation's payments and status call for (once each)."""
     if not donation.email:
         return  # personal data erased: nobody to write to
+    noted = set(donation.receipts.values_list("kind", "payment_id"))
     for payment in donation.payments.all():
         if payment.status in Payment.COUNTED:
-            _create(donation, Kind.PAYMENT, payment)
+            _create(donation, Kind.PAYMENT, payment, noted)
         elif payment.status == Payment.Status.FAILED:
-            _create(donation, Kind.RENEWAL_FAILED, payment)
+            _create(donation, Kind.RENEWAL_FAILED, payment, noted)
     if donation.is_recurring and donation.status == Donation.Status.CANCELED:
-        _create(donation, Kind.CANCELLED, None)
+        _create(donation, Kind.CANCELLED, None, noted)
 
 
-def _create(donation: Donation, kind: str, payment: Payment | None) -> None:
+def _create(
+    donation: Donation, kind: str, payment: Payment | None, noted: set[tuple[str, int | None]]
+) -> None:
+    if (kind, payment.pk if payment else None) in noted:
+        return
     try:
         with transaction.atomic():
             Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)

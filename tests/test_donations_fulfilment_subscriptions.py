@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles.page_cache import content_version
 from donations.models import Donation, Payment
 from tests.factories import DonationFactory, PaymentFactory
 from tests.stripe_events import (
@@ -140,3 +141,39 @@ def test_charge_refunded_marks_the_payment_and_a_one_time_donation(post_event):
 def test_refund_of_an_unknown_charge_is_harmless(post_event):
     charge = {"id": "ch_x", "object": "charge", "payment_intent": "pi_x", "amount_refunded": 1}
     assert post_event(event("charge.refunded", charge)).status_code == 200
+
+
+@pytest.fixture
+def running(monthly):
+    monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
+    monthly.stripe_schedule_id = "sub_sched_x"
+    monthly.status = Status.ACTIVE
+    monthly.save()
+    return monthly
+
+
+def test_an_invoice_paid_delivered_again_writes_nothing_and_keeps_cached_pages(
+    post_event, fake_stripe, running
+):
+    first = invoice(running, 1)
+    post_event(invoice_paid(fake_stripe, first))
+    running.refresh_from_db()
+    version, updated_at = content_version(), running.updated_at
+    payment = running.payments.get()
+    assert post_event(invoice_paid(fake_stripe, first)).json() == {"status": "processed"}
+    running.refresh_from_db()
+    assert (content_version(), running.updated_at) == (version, updated_at)
+    assert Payment.objects.get() == payment and running.receipts.count() == 1
+
+
+def test_a_refunded_renewal_stays_refunded_when_its_invoice_paid_comes_again(
+    post_event, fake_stripe, running
+):
+    second = invoice(running, 2)
+    post_event(invoice_paid(fake_stripe, second))
+    charge = {"id": "ch_2", "object": "charge", "payment_intent": f"pi_for_{second['id']}",
+              "amount": 2000, "amount_refunded": 2000}  # fmt: skip
+    post_event(event("charge.refunded", charge))
+    post_event(invoice_paid(fake_stripe, second))  # Stripe's retry, or a sync, after the refund
+    payment = Payment.objects.get()
+    assert (payment.status, payment.amount_refunded_cents) == (Payment.Status.REFUNDED, 2000)

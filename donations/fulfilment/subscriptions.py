@@ -29,6 +29,24 @@ def _donation_for_subscription(subscription: Any) -> Donation | None:
     return Donation.objects.locked().by_subscription(subscription.id, reference)
 
 
+def _record_payment(invoice_id: str, values: dict[str, Any]) -> None:
+    """The invoice's payment as Stripe reports it, saving only what changed (an event
+    delivered again writes nothing, and leaves cached pages alone); a refund recorded
+    meanwhile (charge.refunded) is never undone."""
+    payment, created = Payment.objects.select_for_update().get_or_create(
+        stripe_invoice_id=invoice_id, defaults=values
+    )
+    if created:
+        return
+    if payment.status == Payment.Status.REFUNDED:
+        values = {k: v for k, v in values.items() if k not in ("status", "error")}
+    changed = [name for name, value in values.items() if getattr(payment, name) != value]
+    for name in changed:
+        setattr(payment, name, values[name])
+    if changed:
+        payment.save(update_fields=changed)
+
+
 def invoice_paid(invoice: Any) -> Donation | None:
     """Record the invoice's payment (with the payment intent and charge that paid it, so
     that a refund finds it) as Stripe reports it; the schedule and the safety net that
@@ -52,7 +70,7 @@ def invoice_paid(invoice: Any) -> Donation | None:
     }
     values.update({k: v for k, v in (("stripe_payment_intent_id", intent_id),
                                      ("stripe_charge_id", charge_id)) if v})  # fmt: skip
-    Payment.objects.update_or_create(stripe_invoice_id=invoice.id, defaults=values)
+    _record_payment(invoice.id, values)
     flag_if_different(donation, invoice.amount_paid, invoice.currency, what=f"Invoice {invoice.id}")
     if (
         donation.status == Donation.Status.CANCELED
