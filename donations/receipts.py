@@ -32,25 +32,33 @@ SUBJECTS = {
 }
 
 
-def note_due(donation: Donation) -> None:
-    """Create the receipts the donation's payments and status call for (once each)."""
+def note_due(donation: Donation) -> bool:
+    """Create the receipts the donation's payments and status call for (once each);
+    whether any of its receipts is still to send."""
     if not donation.email:
-        return  # personal data erased: nobody to write to
-    noted = set(donation.receipts.values_list("kind", "payment_id"))
-    for payment in donation.payments.all():
-        if payment.status in Payment.COUNTED:
-            _create(donation, Kind.PAYMENT, payment, noted)
-        elif payment.status == Payment.Status.FAILED:
-            _create(donation, Kind.RENEWAL_FAILED, payment, noted)
+        return False  # personal data erased: nobody to write to
+    noted = dict(
+        ((kind, payment), sent is not None)
+        for kind, payment, sent in donation.receipts.values_list("kind", "payment_id", "sent_at")
+    )
+    due = [
+        (Kind.PAYMENT if payment.status in Payment.COUNTED else Kind.RENEWAL_FAILED, payment)
+        for payment in donation.payments.all()
+        if payment.status in Payment.COUNTED or payment.status == Payment.Status.FAILED
+    ]
     if donation.is_recurring and donation.status == Donation.Status.CANCELED:
-        _create(donation, Kind.CANCELLED, None, noted)
+        due.append((Kind.CANCELLED, None))
+    new = [(kind, payment) for kind, payment in due if (kind, _pk(payment)) not in noted]
+    for kind, payment in new:
+        _create(donation, kind, payment)
+    return bool(new) or not all(noted.values())
 
 
-def _create(
-    donation: Donation, kind: str, payment: Payment | None, noted: set[tuple[str, int | None]]
-) -> None:
-    if (kind, payment.pk if payment else None) in noted:
-        return
+def _pk(payment: Payment | None) -> int | None:
+    return payment.pk if payment else None
+
+
+def _create(donation: Donation, kind: str, payment: Payment | None) -> None:
     try:
         with transaction.atomic():
             Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)

@@ -82,6 +82,7 @@ def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
         outcome, donation = _fulfil(event, obj, body)
         recorded = True
         if donation is not None:
+            donation.refresh_from_db()  # as committed
             settle_subscription(donation)
             send_receipts(donation)
     except Exception as error:
@@ -95,9 +96,8 @@ def send_receipts(donation: Donation) -> None:
     """E-mail what the event calls for; a mail server down never fails the event (the
     receipt waits for `manage.py send_receipts`)."""
     try:
-        donation.refresh_from_db()
-        note_due(donation)
-        send_due(donation)
+        if note_due(donation):
+            send_due(donation)
     except Exception:
         logger.exception("Receipts of donation %s not sent", donation.pk)
 
@@ -120,7 +120,7 @@ def _fulfil(event: stripe.Event, obj: Any, body: object) -> tuple[Outcome, Donat
         record.processed_at = timezone.now()
         if not created:
             record.attempts += 1
-        record.save()
+        record.save(update_fields=["status", "error", "note", "processed_at", "attempts"])
         return outcome, donation
 
 

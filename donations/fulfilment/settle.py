@@ -27,7 +27,7 @@ RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
 
 
 def settle_subscription(donation: Donation) -> None:
-    donation.refresh_from_db()
+    """Settle `donation` (as committed) with Stripe; it is brought up to date after."""
     if not donation.is_recurring or not donation.stripe_subscription_id:
         return
     paid, chosen = donation.paid_payment_count(), donation.payment_count
@@ -55,8 +55,9 @@ def _cancel(donation: Donation, *, attention: str = "") -> None:
         logger.warning("Donation %s: cancelling subscription %s", donation.pk, subscription_id)
         gateway.cancel_subscription(subscription_id)
     with transaction.atomic():
-        donation = Donation.objects.locked().get(pk=donation.pk)
-        if attention and attention not in donation.attention:
-            donation.update(attention="\n".join(filter(None, [donation.attention, attention])))
-        if lifecycle.can_apply(donation, Event.ALL_PAYMENTS_MADE):
-            lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE)
+        locked = Donation.objects.locked().get(pk=donation.pk)
+        if attention and attention not in locked.attention:
+            locked.update(attention="\n".join(filter(None, [locked.attention, attention])))
+        if lifecycle.can_apply(locked, Event.ALL_PAYMENTS_MADE):
+            lifecycle.apply(locked, Event.ALL_PAYMENTS_MADE)
+    donation.refresh_from_db()

@@ -61,7 +61,7 @@ def invoice_paid(invoice: Any) -> Donation | None:
     )
     intent_id, charge_id = invoice_payment(invoice)
     values = {
-        "donation": donation,
+        "donation_id": donation.pk,
         "amount_cents": invoice.amount_paid,
         "currency": invoice.currency,
         "status": Payment.Status.PAID,
