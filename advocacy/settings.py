@@ -99,7 +99,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so that concurrent writers
-    # (e.g. duplicated webhook deliveries) queue instead of failing.
+    # (e.g. duplicated webhook deliveries) queue instead of failing; advocacy.sqlite
+    # makes them queue without oversleeping the lock's release.
+    DATABASES["default"]["ENGINE"] = "advocacy.sqlite"
     # WAL lets readers go on while one writer writes; synchronous=NORMAL is durable in
     # WAL mode across application crashes (an OS crash may lose the last commits).
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -22,7 +22,7 @@ WHITENOISE_USE_FINDERS = True
 
 # SQLite: a file rather than shared-cache memory, so that concurrent requests in
 # tests (threads, live_server) queue on the write lock as they do in production.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "advocacy.sqlite":  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
