@@ -116,17 +116,19 @@ class DonationQuerySet(models.QuerySet):
     def by_checkout_session(self, session_id: str) -> Donation | None:
         return self.filter(stripe_checkout_session_id=session_id).first() if session_id else None
 
-    def by_subscription(self, subscription_id: str, reference: str = "") -> Donation | None:
-        """By subscription id; else by our id from the subscription's metadata, since an
-        invoice can arrive before checkout.session.completed told us the subscription.
-        One query, so a subscription linked meanwhile cannot fall between two."""
+    def of_subscription(self, subscription_id: str, reference: str = "") -> DonationQuerySet:
+        """The donation with this subscription, and one without a subscription yet whose
+        id is `reference` (from the subscription's metadata), since an invoice can arrive
+        before checkout.session.completed told us the subscription."""
         matches = [Q(stripe_subscription_id=subscription_id)] if subscription_id else []
         if reference.isascii() and reference.isdigit():
-            # Only a donation that has no subscription yet may be found by its id.
             matches.append(Q(stripe_subscription_id="", pk=int(reference)))
-        if not matches:
-            return None
-        found = list(self.filter(reduce(or_, matches)).order_by("pk")[:2])
+        return self.filter(reduce(or_, matches)) if matches else self.none()
+
+    def by_subscription(self, subscription_id: str, reference: str = "") -> Donation | None:
+        """The donation of `of_subscription`, the one linked to the subscription first. One
+        query, so a subscription linked meanwhile cannot fall between two."""
+        found = list(self.of_subscription(subscription_id, reference).order_by("pk")[:2])
         linked = [d for d in found if d.stripe_subscription_id == subscription_id]
         return (linked or found or [None])[0]
 

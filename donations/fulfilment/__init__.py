@@ -46,7 +46,7 @@ FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
 
 def _one_of_ours(invoice: Any) -> bool:
     subscription_id, reference = invoice_subscription(invoice)
-    return Donation.objects.by_subscription(subscription_id, reference) is not None
+    return Donation.objects.of_subscription(subscription_id, reference).exists()
 
 
 # Fetched again even in the pinned version, when the object is ours: an invoice's
