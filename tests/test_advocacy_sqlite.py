@@ -1,4 +1,4 @@
-"""advocacy.sqlite: write transactions queue on SQLite's lock without oversleeping it."""
+"""advocacy.sqlite: statements refused by SQLite's lock try again until it is free."""
 
 import sqlite3
 import threading
@@ -60,10 +60,28 @@ def test_it_gives_up_as_sqlite_does_when_the_timeout_runs_out(lock_holder):
     assert outcome == {"error": "database is locked"}
 
 
-def test_sqlites_own_busy_timeout_is_back_after_a_transaction_begins():
-    with transaction.atomic():
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        (busy_timeout,) = cursor.fetchone()
-    assert busy_timeout == int(float(connection.settings_dict["OPTIONS"]["timeout"]) * 1000)
+def rename_campaigns(outcome: dict) -> None:
+    try:
+        Campaign.objects.update(name="Renamed")  # one statement, outside a transaction
+        outcome["done"] = True
+    except OperationalError as error:
+        outcome["error"] = str(error)
+    finally:
+        connections.close_all()
+
+
+@pytest.fixture
+def campaign():
+    return Campaign.objects.create(name="Fund", slug="fund")
+
+
+def test_a_write_outside_a_transaction_waits_for_the_lock_too(campaign, lock_holder):
+    outcome: dict = {}
+    writer = threading.Thread(target=rename_campaigns, args=(outcome,))
+    writer.start()
+    writer.join(0.5)
+    assert writer.is_alive() and not outcome
+    lock_holder.commit()
+    writer.join(10)
+    assert outcome == {"done": True}
+    assert Campaign.objects.get().name == "Renamed"

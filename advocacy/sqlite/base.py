@@ -1,46 +1,62 @@
-"""Django's SQLite backend, with write transactions that queue briskly.
+"""Django's SQLite backend, where a statement that finds the database locked tries again
+briskly.
 
 With `transaction_mode = IMMEDIATE` every transaction takes SQLite's write lock as it
-begins. A transaction that finds the lock taken waits in SQLite's busy handler, which
+begins. A connection that finds the lock taken waits in SQLite's busy handler, which
 sleeps 1, 2, 5, 10 … up to 100 ms between tries: under concurrent writers (webhook
 deliveries, donations) waiters oversleep the lock's release, the database sits idle
-while they sleep, and the slowest wait for a second. Here a transaction that finds the
-lock taken tries again within a millisecond or two until the connection's `timeout`
-(OPTIONS) runs out, then fails as SQLite would ("database is locked"). Statements outside
-transactions keep SQLite's own busy handler.
+while they sleep, and the slowest wait for a second. Here SQLite's handler is off and
+every statement that is refused with "database is locked" outside a transaction (a
+transaction's BEGIN, or a write on its own) tries again within 0.2 to 2 ms, until the
+connection's `timeout` (OPTIONS) runs out, then fails as SQLite would. All waiters wait
+the same way, so none is starved by the others. A refused statement changed nothing,
+so trying it again is safe; inside a transaction (which holds the lock) none is refused.
 """
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 DEFAULT_TIMEOUT = 5.0  # seconds: Python's sqlite3 default
 FIRST_PAUSE, LONGEST_PAUSE = 0.0002, 0.002  # seconds between tries (with jitter)
+T = TypeVar("T")
+
+
+class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
+    timeout: float = DEFAULT_TIMEOUT
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        return self._patiently(super().execute, query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        return self._patiently(super().executemany, query, list(param_list))
+
+    def _patiently(self, run: Callable[..., T], *args: Any) -> T:
+        deadline, pause = time.monotonic() + self.timeout, FIRST_PAUSE
+        while True:
+            try:
+                return run(*args)
+            except sqlite3.OperationalError as error:
+                locked = str(error) == "database is locked"
+                if not locked or self.connection.in_transaction or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(pause / 2, pause))  # noqa: S311 - jitter only
+            pause = min(pause * 2, LONGEST_PAUSE)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def _start_transaction_under_autocommit(self) -> None:
-        if self.transaction_mode is None:
-            super()._start_transaction_under_autocommit()
-            return
-        timeout = float(self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT))
-        deadline = time.monotonic() + timeout
-        pause = FIRST_PAUSE
-        cursor = self.cursor()
-        cursor.execute("PRAGMA busy_timeout = 0")  # a taken lock answers at once
-        try:
-            while True:
-                try:
-                    cursor.execute(f"BEGIN {self.transaction_mode}")
-                    return
-                except OperationalError as error:
-                    if "locked" not in str(error) or time.monotonic() >= deadline:
-                        raise
-                time.sleep(random.uniform(pause / 2, pause))  # noqa: S311 - jitter only
-                pause = min(pause * 2, LONGEST_PAUSE)
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
+        connection = super().get_new_connection(conn_params)
+        connection.execute("PRAGMA busy_timeout = 0")  # refused at once: we try again
+        return connection
+
+    def create_cursor(self, name: str | None = None) -> SQLiteCursorWrapper:
+        cursor = self.connection.cursor(factory=SQLiteCursorWrapper)
+        cursor.timeout = float(self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT))
+        return cursor
