@@ -2,7 +2,8 @@
 to the parts the site uses, and the site's own styles.
 
 Every class the site's pages put in their HTML must be styled by the compiled file, or
-be one of the hooks below that only scripts and tests look for. A class that a template
+be one of the hooks below that only scripts and tests look for (or that crispy-forms
+adds, or that style only what is inside them). A class that a template
 gains without its Bootstrap part being compiled in fails here, not in a visitor's browser.
 """
 
