@@ -1,6 +1,8 @@
 -- wrk script for `make bench` (scripts/bench.py): POST pre-signed Stripe events, each
 -- event once. Arguments: the events file (one per line: the Stripe-Signature header, a
--- tab, the JSON body) and wrk's thread count; thread k of n sends lines k, k+n, k+2n, ...
+-- tab, the JSON body) and wrk's thread count. The file alternates two kinds of event;
+-- thread k of n takes the k-th of every n pairs of lines, so that each thread sends both
+-- kinds in turn (taking one line in n, a thread of two would send a single kind).
 local threads = {}
 
 function setup(thread)
@@ -12,7 +14,7 @@ function init(args)
   events, sent, wrapped = {}, 0, false
   local line_number, total = 0, tonumber(args[2])
   for line in io.lines(args[1]) do
-    if line_number % total == number - 1 then
+    if math.floor(line_number / 2) % total == number - 1 then
       local signature, body = line:match("^([^\t]+)\t(.*)$")
       table.insert(events, {signature, body})
     end

@@ -52,7 +52,7 @@ def wrk(
         command, capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
     if "EVENTS EXHAUSTED" in out:
-        raise RuntimeError("wrk sent some webhook events twice: make more")
+        raise RuntimeError(f"wrk ran out of webhook events and sent some twice:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     latency = {p: _ms(m) for p, m in re.findall(r"\s(50|99)%\s+([\d.]+\w+)", out)}
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout)\D+(\d+)", out))
@@ -115,6 +115,8 @@ def monthly_donation_invoice(site: str, path: str, kit: TestModeStripe) -> dict:
     http = requests.Session()
     form = donation_form(http, site, path, frequency="month", payment_count="12")
     checkout = donate(http, site, path, {**form, "email": "monthly@example.org"})
+    if checkout.status_code != 303:
+        raise RuntimeError(f"The monthly donation answered {checkout.status_code}")
     session_id = checkout.headers["Location"].rsplit("/", 1)[-1]
     http.post(checkout.headers["Location"], data={"card_number": VISA.number}, timeout=30)
     kit.wait_for_webhooks()
@@ -125,7 +127,8 @@ def monthly_donation_invoice(site: str, path: str, kit: TestModeStripe) -> dict:
 def webhooks(site: str, invoice: dict, secret: str, seconds: int, senders: int) -> dict[str, float]:
     """Signed events from `senders` connections at once (wrk, each event sent once), one
     in two an invoice.paid of a donation's subscription (the site fetches the invoice
-    from the sandbox and records its payment), the others of a type the site ignores."""
+    from the sandbox and checks the payment it recorded), the others of a type the site
+    ignores."""
     ignored = {"id": "cus_bench", "object": "customer"}
     with tempfile.NamedTemporaryFile("w", suffix=".events") as events:
         for number in range(seconds * 1000):  # more than the site takes (bench raises if not)
