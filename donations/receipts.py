@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,20 +49,13 @@ def note_due(donation: Donation) -> bool:
         due.append((Kind.CANCELLED, None))
     new = [(kind, payment) for kind, payment in due if (kind, _pk(payment)) not in noted]
     for kind, payment in new:
-        _create(donation, kind, payment)
+        # get_or_create: a receipt another worker created at the same moment is found.
+        Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)
     return bool(new) or not all(noted.values())
 
 
 def _pk(payment: Payment | None) -> int | None:
     return payment.pk if payment else None
-
-
-def _create(donation: Donation, kind: str, payment: Payment | None) -> None:
-    try:
-        with transaction.atomic():
-            Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)
-    except IntegrityError:
-        pass  # another worker created it at the same moment
 
 
 def _unclaimed() -> Q:

@@ -2,6 +2,7 @@
 
 import sqlite3
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -25,25 +26,41 @@ def lock_holder():
     holder.close()
 
 
-def add_campaign(slug: str, outcome: dict) -> None:
+def attempt(write: Callable[[], object]) -> dict:
+    """Run `write` on this thread's own connection: {"done": True} or {"error": message}."""
     try:
-        with transaction.atomic():
-            Campaign.objects.create(name=slug, slug=slug)
-        outcome["done"] = True
+        write()
+        return {"done": True}
     except OperationalError as error:
-        outcome["error"] = str(error)
+        return {"error": str(error)}
     finally:
         connections.close_all()
 
 
-def test_a_transaction_waits_for_the_write_lock_and_goes_on_once_it_is_free(lock_holder):
+def add_campaign(slug: str) -> None:
+    with transaction.atomic():
+        Campaign.objects.create(name=slug, slug=slug)
+
+
+def rename_campaigns() -> None:
+    Campaign.objects.update(name="Renamed")  # one statement, outside a transaction
+
+
+def waits_then_goes_on(lock_holder: sqlite3.Connection, write: Callable[[], object]) -> dict:
+    """Start `write` on another thread; check it waits while the lock is held; release
+    the lock; its outcome."""
     outcome: dict = {}
-    writer = threading.Thread(target=add_campaign, args=("queued", outcome))
+    writer = threading.Thread(target=lambda: outcome.update(attempt(write)))
     writer.start()
     writer.join(0.5)
     assert writer.is_alive() and not outcome  # still waiting on the lock
     lock_holder.commit()
     writer.join(10)
+    return outcome
+
+
+def test_a_transaction_waits_for_the_write_lock_and_goes_on_once_it_is_free(lock_holder):
+    outcome = waits_then_goes_on(lock_holder, lambda: add_campaign("queued"))
     assert outcome == {"done": True}
     assert Campaign.objects.filter(slug="queued").exists()
 
@@ -53,21 +70,10 @@ def test_it_gives_up_as_sqlite_does_when_the_timeout_runs_out(lock_holder):
     saved = options["timeout"]
     options["timeout"] = 0.3
     try:
-        outcome: dict = {}
-        add_campaign("late", outcome)
+        outcome = attempt(lambda: add_campaign("late"))
     finally:
         options["timeout"] = saved
     assert outcome == {"error": "database is locked"}
-
-
-def rename_campaigns(outcome: dict) -> None:
-    try:
-        Campaign.objects.update(name="Renamed")  # one statement, outside a transaction
-        outcome["done"] = True
-    except OperationalError as error:
-        outcome["error"] = str(error)
-    finally:
-        connections.close_all()
 
 
 @pytest.fixture
@@ -76,12 +82,6 @@ def campaign():
 
 
 def test_a_write_outside_a_transaction_waits_for_the_lock_too(campaign, lock_holder):
-    outcome: dict = {}
-    writer = threading.Thread(target=rename_campaigns, args=(outcome,))
-    writer.start()
-    writer.join(0.5)
-    assert writer.is_alive() and not outcome
-    lock_holder.commit()
-    writer.join(10)
+    outcome = waits_then_goes_on(lock_holder, rename_campaigns)
     assert outcome == {"done": True}
     assert Campaign.objects.get().name == "Renamed"

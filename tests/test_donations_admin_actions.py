@@ -20,9 +20,15 @@ def paid():
     return PaymentFactory(donation=donation, stripe_invoice_id="", stripe_payment_intent_id="pi_1")
 
 
+def admin_action(client, action, objects, *, follow=True, **extra):
+    """POST an admin action on `objects` (all of one model) from its change list."""
+    model = objects[0]._meta.model_name
+    data = {"action": action, "_selected_action": [obj.pk for obj in objects], **extra}
+    return client.post(f"/admin/donations/{model}/", data, follow=follow)
+
+
 def refund_action(client, payment, **extra):
-    data = {"action": "refund_payments", "_selected_action": [payment.pk], **extra}
-    return client.post("/admin/donations/payment/", data, follow=True)
+    return admin_action(client, "refund_payments", [payment], **extra)
 
 
 def test_staff_refund_part_of_a_payment_through_stripe(staff_client, paid, fake_stripe):
@@ -53,11 +59,7 @@ def test_cancel_now_asks_stripe_and_waits_for_its_word(staff_client, monthly, fa
     one_time = DonationFactory()
     canceled = {"id": "sub_9", "object": "subscription", "status": "canceled"}
     fake_stripe.answer("DELETE", "/v1/subscriptions/sub_9", canceled)
-    response = staff_client.post(
-        "/admin/donations/donation/",
-        {"action": "cancel_donations", "_selected_action": [monthly.pk, one_time.pk]},
-        follow=True,
-    )
+    response = admin_action(staff_client, "cancel_donations", [monthly, one_time])
     html = response.content.decode()
     assert "Cancelled at Stripe" in html
     assert "has no subscription to cancel" in html
@@ -69,10 +71,7 @@ def test_cancel_now_asks_stripe_and_waits_for_its_word(staff_client, monthly, fa
 def test_export_streams_the_selected_donations_as_csv(staff_client):
     donation = DonationFactory(first_name="=HYPERLINK(1)", last_name="Hopper", amount_cents=2500)
     PaymentFactory(donation=donation, amount_cents=2500, amount_refunded_cents=1000)
-    response = staff_client.post(
-        "/admin/donations/donation/",
-        {"action": "export_donations", "_selected_action": [donation.pk]},
-    )
+    response = admin_action(staff_client, "export_donations", [donation], follow=False)
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -104,11 +103,7 @@ def test_staff_resend_the_latest_receipt(staff_client, mailoutbox):
     Receipt.objects.create(donation=donation, payment=payment, kind="payment",
                            sent_at=timezone.now())  # fmt: skip
     never = DonationFactory()
-    response = staff_client.post(
-        "/admin/donations/donation/",
-        {"action": "resend_receipts", "_selected_action": [donation.pk, never.pk]},
-        follow=True,
-    )
+    response = admin_action(staff_client, "resend_receipts", [donation, never])
     html = response.content.decode()
     assert "Sent again: Payment received" in html
     assert "has no receipt to resend" in html
