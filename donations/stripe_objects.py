@@ -1,18 +1,43 @@
-"""Reading the Stripe objects that events carry (stripe >= 15: StripeObjects, not dicts)."""
+"""Reading the Stripe objects that events carry: the SDK's StripeObjects (stripe >= 15
+gives attributes, not dict keys) or, before one is built, their JSON."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
+import stripe
 from django.utils import timezone
 
 from donations.stripe_gateway import id_of
 
 
+class ReceivedEvent:
+    """A webhook event as its JSON (a dict): the envelope read as it is, and the object
+    made into the SDK's StripeObjects only when a handler asks for the payload's copy.
+    Most events never need it: types the site ignores, and invoices, which are fetched
+    again; building it is most of the cost of reading an invoice's event."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+        self.id: str = body["id"]
+        self.type: str = body["type"]
+        self.livemode: bool = body["livemode"]
+        self.api_version: str = body.get("api_version") or ""
+        self.created: int | None = body.get("created")
+        self.data_object: dict[str, Any] = body["data"]["object"]  # the JSON
+
+    @cached_property
+    def object(self) -> Any:
+        """The event's object as the SDK's StripeObject (of its class: Invoice …)."""
+        return stripe.Event.construct_from(self.body, None).data.object
+
+
 def field(obj: Any, name: str, default: Any = None) -> Any:
-    """A field of a StripeObject that may be absent from the payload."""
-    return getattr(obj, name, default)
+    """A field of a Stripe object (a StripeObject, which is a dict, or its JSON) that
+    may be absent from the payload."""
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
 def metadata(obj: Any, key: str) -> str:

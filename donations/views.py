@@ -108,7 +108,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         event = verify_event(request.body, request.headers.get("Stripe-Signature"))
     except InvalidEvent as error:
         return JsonResponse({"error": str(error)}, status=400)
-    outcome = receive_event(event, request.body)
+    outcome = receive_event(event)
     status = 500 if outcome is Outcome.FAILED else 200
     return JsonResponse({"status": outcome.value}, status=status)
 

@@ -19,9 +19,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import stripe
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from donations.fulfilment import HANDLERS, current_object
@@ -29,7 +28,8 @@ from donations.fulfilment.settle import settle_subscription
 from donations.lifecycle import NotApplicable
 from donations.models import Donation, WebhookEvent
 from donations.receipts import note_due, send_due
-from donations.stripe_gateway import SignatureVerificationError, construct_event
+from donations.stripe_gateway import SignatureVerificationError, verify_signature
+from donations.stripe_objects import ReceivedEvent
 
 logger = logging.getLogger(__name__)
 NOT_HANDLED = "This site does not act on this type of event."
@@ -47,47 +47,51 @@ class InvalidEvent(Exception):
     """A request that is not a well-formed event signed with our webhook secret."""
 
 
-def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
+def verify_event(payload: bytes, signature: str | None) -> ReceivedEvent:
     try:
-        event = construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        verify_signature(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        body = json.loads(payload)
     except SignatureVerificationError as error:
         raise InvalidEvent(str(error)) from error
-    except (ValueError, TypeError, AttributeError, KeyError) as error:
+    except ValueError as error:  # not JSON, or not UTF-8
         raise InvalidEvent(f"Not a Stripe event: {error}") from error
-    if not isinstance(getattr(event, "id", None), str) or not getattr(event, "type", None):
+    if not isinstance(body, dict):
+        raise InvalidEvent("Not a Stripe event: not a JSON object.")
+    if not (isinstance(body.get("id"), str) and isinstance(body.get("type"), str)):
         raise InvalidEvent("The event has no id or type.")
-    if not isinstance(getattr(event, "livemode", None), bool):
+    if not isinstance(body.get("livemode"), bool):
         raise InvalidEvent("The event does not say whether it is live or a test.")
-    return event
+    data = body.get("data")
+    if not (isinstance(data, dict) and isinstance(data.get("object"), dict)):
+        raise InvalidEvent("The event has no object.")
+    return ReceivedEvent(body)
 
 
-def receive_event(event: stripe.Event, payload: bytes) -> Outcome:
-    body = json.loads(payload)
+def receive_event(event: ReceivedEvent) -> Outcome:
     if event.type not in HANDLERS:
-        _record_ignored(event, body, NOT_HANDLED)
+        _record_ignored(event, NOT_HANDLED)
         return Outcome.IGNORED
     if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status="failed").exists():
         return Outcome.DUPLICATE
     if event.livemode != settings.STRIPE_LIVE_MODE:
         mode = "a live" if event.livemode else "a test-mode"
         logger.warning("Stripe event %s is %s event: ignored", event.id, mode)
-        _record_ignored(event, body, f"This site ignores {mode} event.")
+        _record_ignored(event, f"This site ignores {mode} event.")
         return Outcome.IGNORED
     recorded = False  # whether this delivery's attempt is counted on the row already
     try:
         obj = current_object(event)
         if obj is None:
-            _record_ignored(event, body, NOT_OURS)
+            _record_ignored(event, NOT_OURS)
             return Outcome.IGNORED
-        outcome, donation = _fulfil(event, obj, body)
+        outcome, donation = _fulfil(event, obj)
         recorded = True
-        if donation is not None:
-            donation.refresh_from_db()  # as committed
+        if donation is not None:  # as committed: its handler saved all it changed
             settle_subscription(donation)
             send_receipts(donation)
     except Exception as error:
         logger.exception("Stripe event %s (%s) failed", event.id, event.type)
-        _record_failure(event, body, error, counted=recorded)
+        _record_failure(event, error, counted=recorded)
         return Outcome.FAILED
     return outcome
 
@@ -102,15 +106,14 @@ def send_receipts(donation: Donation) -> None:
         logger.exception("Receipts of donation %s not sent", donation.pk)
 
 
-def _fulfil(event: stripe.Event, obj: Any, body: object) -> tuple[Outcome, Donation | None]:
+def _fulfil(event: ReceivedEvent, obj: Any) -> tuple[Outcome, Donation | None]:
     with transaction.atomic():
         # The row is created as failed: it is committed only together with the
         # handler's effects, which overwrite the status; until then a concurrent
-        # delivery of the same event waits on the row lock, and a row that is
-        # still failed afterwards is one that a later delivery must handle again.
-        record, created = WebhookEvent.objects.select_for_update().get_or_create(
-            stripe_id=event.id, defaults=_fields(event, body, WebhookEvent.Status.FAILED)
-        )
+        # delivery of the same event waits for it (on the row's unique id or its
+        # lock), and a row that is still failed afterwards is one that a later
+        # delivery must handle again.
+        record, created = _claim(event)
         if not created and record.status != WebhookEvent.Status.FAILED:
             return Outcome.DUPLICATE, None
         outcome, note, donation = _handle(event, obj)
@@ -124,7 +127,19 @@ def _fulfil(event: stripe.Event, obj: Any, body: object) -> tuple[Outcome, Donat
         return outcome, donation
 
 
-def _handle(event: stripe.Event, obj: Any) -> tuple[Outcome, str, Donation | None]:
+def _claim(event: ReceivedEvent) -> tuple[WebhookEvent, bool]:
+    """The event's row, locked, and whether this delivery created it: inserted first (a
+    new event, the usual case, costs one statement), else the row of an earlier or
+    concurrent delivery, once that delivery's transaction has ended."""
+    fields = _fields(event, WebhookEvent.Status.FAILED)
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
+            return WebhookEvent.objects.create(stripe_id=event.id, **fields), True
+    except IntegrityError:
+        return WebhookEvent.objects.select_for_update().get(stripe_id=event.id), False
+
+
+def _handle(event: ReceivedEvent, obj: Any) -> tuple[Outcome, str, Donation | None]:
     """Run the event's handler: the outcome, why an event was ignored, and the donation."""
     handler = HANDLERS.get(event.type)
     if handler is None:
@@ -140,26 +155,26 @@ def _handle(event: stripe.Event, obj: Any) -> tuple[Outcome, str, Donation | Non
     return Outcome.PROCESSED, "", donation
 
 
-def _fields(event: stripe.Event, body: object, status: str, note: str = "") -> dict[str, Any]:
-    created = getattr(event, "created", None)
+def _fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]:
+    created = event.created
     return {
         "type": event.type,
         "livemode": event.livemode,
-        "api_version": getattr(event, "api_version", None) or "",
+        "api_version": event.api_version,
         "created": datetime.fromtimestamp(created, UTC) if isinstance(created, int) else None,
-        "payload": body,
+        "payload": event.body,
         "status": status,
         "note": note,
     }
 
 
-def _record_ignored(event: stripe.Event, body: object, note: str) -> None:
+def _record_ignored(event: ReceivedEvent, note: str) -> None:
     """An event with no effect to have: recorded once, in one statement (a redelivery
     adds no row; one of an event that failed before marks it ignored)."""
     record = WebhookEvent(
         stripe_id=event.id,
         processed_at=timezone.now(),
-        **_fields(event, body, WebhookEvent.Status.IGNORED, note),
+        **_fields(event, WebhookEvent.Status.IGNORED, note),
     )
     WebhookEvent.objects.bulk_create(
         [record],
@@ -169,12 +184,10 @@ def _record_ignored(event: stripe.Event, body: object, note: str) -> None:
     )
 
 
-def _record_failure(
-    event: stripe.Event, body: object, error: Exception, *, counted: bool = False
-) -> None:
+def _record_failure(event: ReceivedEvent, error: Exception, *, counted: bool = False) -> None:
     with transaction.atomic():
         record, created = WebhookEvent.objects.select_for_update().get_or_create(
-            stripe_id=event.id, defaults=_fields(event, body, WebhookEvent.Status.FAILED)
+            stripe_id=event.id, defaults=_fields(event, WebhookEvent.Status.FAILED)
         )
         record.status = WebhookEvent.Status.FAILED
         record.error = f"{type(error).__name__}: {error}"

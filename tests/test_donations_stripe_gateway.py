@@ -6,11 +6,12 @@ from donations.stripe_gateway import (
     PaymentsNotConfigured,
     SignatureVerificationError,
     StripeGateway,
-    construct_event,
     get_gateway,
+    verify_signature,
 )
 from stripe_testkit.cards import VISA
 from tests.stripe_events import WEBHOOK_SECRET, answer_subscription_flow, schedule, sign
+from tests.stripe_fake import FakeStripe
 
 
 def test_the_sdk_talks_to_the_configured_base(fake_stripe):
@@ -22,6 +23,36 @@ def test_the_sdk_talks_to_the_configured_base(fake_stripe):
     (request,) = fake_stripe.requests
     assert request.headers["Authorization"] == "Bearer sk_test_fake"
     assert request.headers["Stripe-Version"].startswith("20")
+
+
+@pytest.fixture
+def proxy():
+    """A forward proxy on loopback (it records the absolute URLs it is asked for)."""
+    fake = FakeStripe()
+    server, _ = fake.serve()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+def test_calls_go_through_the_proxy_the_environment_names(monkeypatch, proxy):
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    proxy.answer("GET", "http://stripe.invalid/v1/charges/ch_1", {"id": "ch_1", "object": "charge"})
+    gateway = StripeGateway("sk_test_x", api_base="http://stripe.invalid")
+    monkeypatch.delenv("HTTP_PROXY")  # read once, when the client is made
+    assert gateway.retrieve_charge("ch_1").id == "ch_1"
+    assert [r.path for r in proxy.requests] == ["http://stripe.invalid/v1/charges/ch_1"]
+
+
+def test_a_host_no_proxy_names_is_called_directly(monkeypatch, proxy, fake_stripe):
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    fake_stripe.answer("GET", "/v1/charges/ch_1", {"id": "ch_1", "object": "charge"})
+    assert StripeGateway("sk_test_x", api_base=fake_stripe.url).retrieve_charge("ch_1").id == "ch_1"
+    assert proxy.requests == []
+    assert [r.path for r in fake_stripe.requests] == ["/v1/charges/ch_1"]
 
 
 def test_no_key_means_payments_are_not_configured(settings):
@@ -45,12 +76,13 @@ def test_an_existing_cancelling_schedule_is_left_alone(fake_stripe):
     assert [r.method for r in fake_stripe.requests] == ["GET", "GET"]
 
 
-def test_construct_event_verifies_the_signature():
+def test_verify_signature_accepts_only_the_body_signed_with_the_secret():
     body = json.dumps({"id": "evt_1", "object": "event", "type": "x", "data": {"object": {}}})
-    event = construct_event(body.encode(), sign(body.encode()), WEBHOOK_SECRET)
-    assert event.id == "evt_1"
+    verify_signature(body.encode(), sign(body.encode()), WEBHOOK_SECRET)
     with pytest.raises(SignatureVerificationError):
-        construct_event(body.encode(), sign(b"other"), WEBHOOK_SECRET)
+        verify_signature(body.encode(), sign(b"other"), WEBHOOK_SECRET)
+    with pytest.raises(SignatureVerificationError):
+        verify_signature(body.encode(), None, WEBHOOK_SECRET)
 
 
 @pytest.mark.parametrize("renewals_before", [0, 1, 2], ids=["on-time", "1-late", "N-1-late"])

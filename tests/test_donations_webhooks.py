@@ -74,7 +74,18 @@ def test_no_webhook_secret_configured_refuses_everything(post_event, completed, 
     assert post_event(completed).status_code == 400
 
 
-@pytest.mark.parametrize("body", [b"not json", b'{"object": "event"}', b"[]"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"object": "event"}',
+        b"[]",
+        b'{"id": "evt_1", "type": "invoice.paid", "livemode": false}',
+        b'{"id": "evt_1", "type": "invoice.paid", "livemode": false, "data": {"object": "in_1"}}',
+        b'{"id": "evt_1", "type": 1, "livemode": false, "data": {"object": {}}}',
+        b"\xff not UTF-8",
+    ],
+)
 def test_signed_garbage_is_400(post_event, body):
     assert post_event(body).status_code == 400
     assert WebhookEvent.objects.count() == 0

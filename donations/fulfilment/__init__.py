@@ -17,12 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import stripe
-
 from donations.fulfilment import checkout, refunds, subscriptions
 from donations.models import Donation
 from donations.stripe_gateway import PINNED_API_VERSION, StripeGateway, get_gateway
-from donations.stripe_objects import invoice_subscription
+from donations.stripe_objects import ReceivedEvent, invoice_subscription
 
 HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
     "checkout.session.completed": checkout.checkout_completed,
@@ -55,17 +53,15 @@ def _one_of_ours(invoice: Any) -> bool:
 FETCHED_WHEN_OURS: dict[str, Callable[[Any], bool]] = {"invoice.paid": _one_of_ours}
 
 
-def current_object(event: stripe.Event) -> Any | None:
+def current_object(event: ReceivedEvent) -> Any | None:
     """The object a handler acts on (a Stripe call: never inside a transaction), or
     None when the event's own object already shows it is no donation's."""
-    obj = event.data.object
-    if event.type not in HANDLERS:
-        return obj
+    payload = event.data_object
     if event.api_version == PINNED_API_VERSION:
         ours = FETCHED_WHEN_OURS.get(event.type)
         if ours is None:
-            return obj
-        if not ours(obj):
+            return event.object
+        if not ours(payload):
             return None
-    fetch = FETCHERS.get(getattr(obj, "object", ""))
-    return obj if fetch is None else fetch(get_gateway(), obj.id)
+    fetch = FETCHERS.get(payload.get("object", ""))
+    return event.object if fetch is None else fetch(get_gateway(), payload["id"])

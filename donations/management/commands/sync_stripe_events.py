@@ -10,7 +10,6 @@ schedule (e.g. hourly from cron).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils import timezone
 from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+from donations.stripe_objects import ReceivedEvent
 from donations.webhooks import Outcome, receive_event
 
 OVERLAP = timedelta(days=3)  # Stripe retries a failed delivery for up to 3 days
@@ -53,8 +53,8 @@ class Command(BaseCommand):
             raise CommandError(f"Could not list Stripe's events: {error}") from error
         counts: Counter[str] = Counter()
         for event in reversed(events):  # Stripe lists newest first
-            payload = json.dumps(event.to_dict(for_json=True)).encode()
-            counts[receive_event(event, payload).value] += 1
+            received = ReceivedEvent(event.to_dict(recursive=True, for_json=True))
+            counts[receive_event(received).value] += 1
         summary = ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome)
         if options["verbosity"] > 0:
             self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")
