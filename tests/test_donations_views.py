@@ -490,3 +490,9 @@ def test_the_thank_you_page_does_not_wait_for_a_stalled_stripe(client, sandbox_s
     assert "grace@example.org" not in html
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_the_stripe_webhook_answers_without_a_policy(post_event):
+    response = post_event(b'{"id": "evt_1", "object": "event"}')
+    assert response.status_code == 400
+    assert "Content-Security-Policy" not in response
