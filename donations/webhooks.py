@@ -2,13 +2,14 @@
 
 Every event is stored by its Stripe id under a unique constraint. Its object is
 first brought to the pinned API version (a Stripe call, outside any transaction);
-its handler then runs inside one transaction that holds a lock on the event's
-row, so a redelivered or concurrently duplicated event has exactly one effect;
-what is left to ask Stripe (the subscription's schedule) follows after the
-commit. A failure at any step is stored with the error and answered with a 5xx,
-so that Stripe delivers the event again, and the steps are safe to repeat. An
-event that does not apply to its donation's status (donations.lifecycle) is
-rolled back as a whole, and stored as ignored with the reason.
+its handler then runs inside one transaction that ends by storing the event's row,
+so a redelivered or concurrently duplicated event has exactly one effect (a
+delivery that finds the row stored by another is rolled back); what is left to ask
+Stripe (the subscription's schedule) follows after the commit. A failure at any
+step is stored with the error and answered with a 5xx, so that Stripe delivers the
+event again, and the steps are safe to repeat. An event that does not apply to its
+donation's status (donations.lifecycle) is rolled back as a whole, and stored as
+ignored with the reason.
 """
 
 from __future__ import annotations
@@ -106,37 +107,42 @@ def send_receipts(donation: Donation) -> None:
         logger.exception("Receipts of donation %s not sent", donation.pk)
 
 
+class _StoredBefore(Exception):
+    """Another delivery of the event stored it first: this one's effects are undone."""
+
+
 def _fulfil(event: ReceivedEvent, obj: Any) -> tuple[Outcome, Donation | None]:
-    with transaction.atomic():
-        # The row is created as failed: it is committed only together with the
-        # handler's effects, which overwrite the status; until then a concurrent
-        # delivery of the same event waits for it (on the row's unique id or its
-        # lock), and a row that is still failed afterwards is one that a later
-        # delivery must handle again.
-        record, created = _claim(event)
-        if not created and record.status != WebhookEvent.Status.FAILED:
-            return Outcome.DUPLICATE, None
-        outcome, note, donation = _handle(event, obj)
-        record.status = WebhookEvent.Status(outcome.value)
-        record.error = ""
-        record.note = note
-        record.processed_at = timezone.now()
-        if not created:
-            record.attempts += 1
-        record.save(update_fields=["status", "error", "note", "processed_at", "attempts"])
-        return outcome, donation
+    """Run the event's handler and store the event with its outcome in one transaction,
+    so the row is committed only together with the handler's effects. A delivery of the
+    same event that commits first makes this one a duplicate, rolled back whole."""
+    try:
+        with transaction.atomic():
+            outcome, note, donation = _handle(event, obj)
+            if not _store(event, outcome, note):
+                raise _StoredBefore
+    except _StoredBefore:
+        return Outcome.DUPLICATE, None
+    return outcome, donation
 
 
-def _claim(event: ReceivedEvent) -> tuple[WebhookEvent, bool]:
-    """The event's row, locked, and whether this delivery created it: inserted first (a
-    new event, the usual case, costs one statement), else the row of an earlier or
-    concurrent delivery, once that delivery's transaction has ended."""
-    fields = _fields(event, WebhookEvent.Status.FAILED)
+def _store(event: ReceivedEvent, outcome: Outcome, note: str) -> bool:
+    """Store the event's outcome: a new row (the usual case, one statement), or over the
+    failed row of an earlier delivery, counting the attempt. False when a delivery that
+    did not fail stored it first (a concurrent one: once its transaction has ended)."""
+    fields = {**_fields(event, outcome.value, note), "processed_at": timezone.now()}
     try:
         with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
-            return WebhookEvent.objects.create(stripe_id=event.id, **fields), True
+            WebhookEvent.objects.create(stripe_id=event.id, **fields)
+            return True
     except IntegrityError:
-        return WebhookEvent.objects.select_for_update().get(stripe_id=event.id), False
+        record = WebhookEvent.objects.select_for_update().get(stripe_id=event.id)
+    if record.status != WebhookEvent.Status.FAILED:
+        return False
+    record.status, record.note, record.error = outcome.value, note, ""
+    record.processed_at = fields["processed_at"]
+    record.attempts += 1
+    record.save(update_fields=["status", "error", "note", "processed_at", "attempts"])
+    return True
 
 
 def _handle(event: ReceivedEvent, obj: Any) -> tuple[Outcome, str, Donation | None]:
