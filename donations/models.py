@@ -218,6 +218,10 @@ class Donation(models.Model):
         self.update(first_name="", last_name="", email="", note="", erased_at=timezone.now())
 
     def paid_payment_count(self) -> int:
+        """Payments Stripe took (refunded ones included): counted from the payments
+        fetched with the donation (prefetch_related), else by the database."""
+        if "payments" in getattr(self, "_prefetched_objects_cache", {}):
+            return sum(payment.status in Payment.COUNTED for payment in self.payments.all())
         return self.payments.filter(status__in=Payment.COUNTED).count()
 
 

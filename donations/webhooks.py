@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from donations.fulfilment import HANDLERS, current_object
@@ -88,6 +89,7 @@ def receive_event(event: ReceivedEvent) -> Outcome:
         outcome, donation = _fulfil(event, obj)
         recorded = True
         if donation is not None:  # as committed: its handler saved all it changed
+            prefetch_related_objects([donation], "payments")  # read once for both steps
             settle_subscription(donation)
             send_receipts(donation)
     except Exception as error:

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import prefetch_related_objects
 
 from donations.models import Donation, Payment, format_cents
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
@@ -12,12 +13,18 @@ def test_format_cents(cents, text):
 
 
 @pytest.mark.django_db
-def test_paid_payment_count_counts_paid_and_refunded_not_failed():
+@pytest.mark.parametrize("prefetched", [False, True], ids=["counted-by-sql", "prefetched"])
+def test_paid_payment_count_counts_paid_and_refunded_not_failed(
+    prefetched, django_assert_num_queries
+):
     donation = DonationFactory(monthly=True)
     PaymentFactory(donation=donation)
     PaymentFactory(donation=donation, status=Payment.Status.REFUNDED)
     PaymentFactory(donation=donation, status=Payment.Status.FAILED)
-    assert donation.paid_payment_count() == 2
+    if prefetched:
+        prefetch_related_objects([donation], "payments")
+    with django_assert_num_queries(0 if prefetched else 1):
+        assert donation.paid_payment_count() == 2
 
 
 @pytest.mark.django_db
