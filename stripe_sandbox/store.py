@@ -39,6 +39,7 @@ class Store:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.objects: dict[str, dict[str, Any]] = {}
+        self._by_kind: dict[str, dict[str, dict[str, Any]]] = {}  # `all` reads one kind
         self.events: list[dict[str, Any]] = []
         self.idempotency: dict[str, tuple[str, int, dict[str, Any]]] = {}
         # Behaviour of each test card or payment method, kept out of the objects.
@@ -52,6 +53,7 @@ class Store:
         obj.setdefault("livemode", False)
         obj.setdefault("created", int(time.time()))
         self.objects[obj["id"]] = obj
+        self._by_kind.setdefault(obj["object"], {})[obj["id"]] = obj
         return obj
 
     def get(self, object_id: str, kind: str) -> dict[str, Any]:
@@ -68,8 +70,8 @@ class Store:
     def all(self, kind: str, **filters: Any) -> list[dict[str, Any]]:
         return [
             o
-            for o in self.objects.values()
-            if o["object"] == kind and all(o.get(k) == v for k, v in filters.items())
+            for o in self._by_kind.get(kind, {}).values()
+            if all(o.get(k) == v for k, v in filters.items())
         ]
 
     def snapshot(self, obj: dict[str, Any]) -> dict[str, Any]:
