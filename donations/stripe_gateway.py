@@ -106,6 +106,11 @@ class StripeGateway:
         intent, and so which charge, paid it."""
         return self.client.v1.invoices.retrieve(invoice_id, {"expand": ["payments"]})
 
+    def invoice_payments(self, invoice_id: str) -> stripe.ListObject[stripe.InvoicePayment]:
+        """The invoice's paid payments (never in webhook payloads): which payment intent,
+        and so which charge, paid it."""
+        return self.client.v1.invoice_payments.list({"invoice": invoice_id, "status": "paid"})
+
     def retrieve_charge(self, charge_id: str) -> stripe.Charge:
         return self.client.v1.charges.retrieve(charge_id)
 

@@ -98,7 +98,8 @@ def _get_invoice(sb: Sandbox, params: dict[str, Any], invoice_id: str) -> dict[s
 
 
 def _list_invoice_payments(sb: Sandbox, params: dict[str, Any], _: str) -> dict[str, Any]:
-    found = sb.store.all("invoice_payment", **{k: params[k] for k in ("invoice",) if k in params})
+    filters = {k: params[k] for k in ("invoice", "status") if k in params}
+    found = sb.store.all("invoice_payment", **filters)
     return _page("/v1/invoice_payments", list(reversed(found)), params)
 
 

@@ -85,20 +85,23 @@ def invoice(donation: Any, number: int, **overrides: Any) -> dict[str, Any]:
 
 
 def invoice_paid(fake_stripe: Any, body: dict[str, Any], **event_fields: Any) -> bytes:
-    """An invoice.paid event for `body`, whose retrieval the fake Stripe answers."""
+    """An invoice.paid event for `body`, whose payments the fake Stripe answers."""
     answer_invoice(fake_stripe, body)
     return event("invoice.paid", body, **event_fields)
 
 
 def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
-    """Have the fake Stripe answer the site's retrieval of the invoice (webhook payloads
-    carry no payments) with the payment intent that paid it."""
+    """Have the fake Stripe answer the site's questions about the invoice's payments
+    (webhook payloads carry none) with the payment intent that paid it: listed by
+    invoice, or expanded in the invoice retrieved (an event in another API version)."""
     payment = {
         "object": "invoice_payment",
+        "invoice": body["id"],
         "status": "paid",
         "payment": {"type": "payment_intent", "payment_intent": f"pi_for_{body['id']}"},
     }
-    payments = {"object": "list", "data": [payment]}
+    payments = {"object": "list", "url": "/v1/invoice_payments", "data": [payment]}
+    fake_stripe.answer("GET", f"/v1/invoice_payments?invoice={body['id']}", payments)
     fake_stripe.answer("GET", f"/v1/invoices/{body['id']}", {**body, "payments": payments})
 
 

@@ -39,7 +39,9 @@ class FakeStripe:
     stalled: dict[tuple[str, str], Stall] = field(default_factory=dict)
 
     def answer(self, method: str, path: str, body: dict[str, Any], status: int = 200) -> None:
-        """Queue a response; the last one queued for a route is repeated."""
+        """Queue a response; the last one queued for a route is repeated. A path with a
+        query (`/v1/invoice_payments?invoice=in_1`) answers the requests that have those
+        parameters (among others), before the path alone does."""
         self.routes.setdefault((method, path), []).append((status, body))
 
     def stall(self, method: str, path: str) -> Stall:
@@ -50,8 +52,17 @@ class FakeStripe:
     def calls(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
 
-    def _respond(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
-        queue = self.routes.get((method, path))
+    def _route(self, method: str, path: str, query: str) -> tuple[str, str]:
+        asked = set(parse_qsl(query, keep_blank_values=True))
+        for route_method, route in self.routes:
+            route_path, _, route_query = route.partition("?")
+            wanted = set(parse_qsl(route_query, keep_blank_values=True))
+            if (route_method, route_path) == (method, path) and wanted and wanted <= asked:
+                return route_method, route
+        return method, path
+
+    def _respond(self, method: str, path: str, query: str = "") -> tuple[int, dict[str, Any]]:
+        queue = self.routes.get(self._route(method, path, query))
         if not queue:
             return 404, {"error": {"type": "invalid_request_error", "message": f"No {path}"}}
         return queue.pop(0) if len(queue) > 1 else queue[0]
@@ -72,7 +83,7 @@ class FakeStripe:
                 if stall is not None:
                     stall.arrived.set()
                     stall.released.wait(timeout=30)
-                status, payload = fake._respond(self.command, path)
+                status, payload = fake._respond(self.command, path, query)
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

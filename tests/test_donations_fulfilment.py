@@ -69,6 +69,18 @@ def test_an_event_in_the_pinned_version_is_not_fetched_again(post_event, fake_st
     assert fake_stripe.requests == []
 
 
+def test_an_invoice_paid_in_the_pinned_version_asks_stripe_only_for_its_payments(
+    post_event, fake_stripe, subscribed
+):
+    body = invoice(subscribed, 2, amount_paid=2500)
+    assert post_event(invoice_paid(fake_stripe, body)).json() == {"status": "processed"}
+    (asked,) = fake_stripe.requests
+    assert (asked.method, asked.path) == ("GET", "/v1/invoice_payments")
+    assert asked.form == {"invoice": body["id"], "status": "paid"}
+    # The amount as the payload has it, the payment intent from the payments listed.
+    assert recorded(subscribed) == [(body["id"], f"pi_for_{body['id']}", 2500)]
+
+
 def test_a_refund_of_a_renewal_reaches_its_payment(post_event, fake_stripe, subscribed):
     for number in (1, 2):
         post_event(invoice_paid(fake_stripe, invoice(subscribed, number)))

@@ -92,6 +92,9 @@ def test_an_invoice_payment_names_the_payment_intent_and_its_charge_refunds(
     intent_id = payment.payment.payment_intent
     listed = sandbox_client.v1.invoice_payments.list({"invoice": invoice.id}).data
     assert [p.payment.payment_intent for p in listed] == [intent_id]
+    paid = sandbox_client.v1.invoice_payments.list({"invoice": invoice.id, "status": "paid"})
+    open_ = sandbox_client.v1.invoice_payments.list({"invoice": invoice.id, "status": "open"})
+    assert ([p.id for p in paid.data], open_.data) == ([payment.id], [])
     refund = sandbox_client.v1.refunds.create({"payment_intent": intent_id, "amount": 500})
     charge = sandbox_client.v1.charges.retrieve(refund.charge)
     assert (charge.payment_intent, charge.amount_refunded) == (intent_id, 500)

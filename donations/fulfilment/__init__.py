@@ -8,8 +8,9 @@ call, must be safe to run again, and must cope with events arriving out of order
 
 `current_object()` gives a handler the event's object in the API version the SDK
 pins: an event rendered in another version (the webhook endpoint's, or the
-account's default with `stripe listen`) has its object fetched again, and so has
-an invoice, whose payments webhook payloads never carry.
+account's default with `stripe listen`) has its object fetched again; one in the
+pinned version is used as its payload has it, with what payloads never carry
+fetched beside (an invoice's payments).
 """
 
 from __future__ import annotations
@@ -42,15 +43,21 @@ FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
 }
 
 
-def _one_of_ours(invoice: Any) -> bool:
+def _invoice_with_payments(invoice: dict[str, Any]) -> dict[str, Any] | None:
+    """The invoice as its payload has it, with its paid payments (payloads never carry
+    them), or None when it is no donation's: another integration's invoices on the same
+    account cost no call to Stripe."""
     subscription_id, reference = invoice_subscription(invoice)
-    return Donation.objects.of_subscription(subscription_id, reference).exists()
+    if not Donation.objects.of_subscription(subscription_id, reference).exists():
+        return None
+    return {**invoice, "payments": get_gateway().invoice_payments(invoice["id"])}
 
 
-# Fetched again even in the pinned version, when the object is ours: an invoice's
-# payments are never in webhook payloads. (Another integration's invoices on the same
-# account are not fetched for nothing.)
-FETCHED_WHEN_OURS: dict[str, Callable[[Any], bool]] = {"invoice.paid": _one_of_ours}
+# Objects of events in the pinned version that need more than their payload: completed
+# from their JSON (None: the object is no donation's).
+COMPLETED: dict[str, Callable[[dict[str, Any]], Any | None]] = {
+    "invoice.paid": _invoice_with_payments
+}
 
 
 def current_object(event: ReceivedEvent) -> Any | None:
@@ -58,10 +65,7 @@ def current_object(event: ReceivedEvent) -> Any | None:
     None when the event's own object already shows it is no donation's."""
     payload = event.data_object
     if event.api_version == PINNED_API_VERSION:
-        ours = FETCHED_WHEN_OURS.get(event.type)
-        if ours is None:
-            return event.object
-        if not ours(payload):
-            return None
+        complete = COMPLETED.get(event.type)
+        return event.object if complete is None else complete(payload)
     fetch = FETCHERS.get(payload.get("object", ""))
     return event.object if fetch is None else fetch(get_gateway(), payload["id"])

@@ -50,7 +50,9 @@ def _record_payment(invoice_id: str, values: dict[str, Any]) -> None:
 def invoice_paid(invoice: Any) -> Donation | None:
     """Record the invoice's payment (with the payment intent and charge that paid it, so
     that a refund finds it) as Stripe reports it; the schedule and the safety net that
-    end the subscription after N payments follow once this is committed (settle.py)."""
+    end the subscription after N payments follow once this is committed (settle.py).
+    `invoice` has its payments: the payload's JSON with them, or the Invoice fetched
+    (both read as mappings)."""
     donation, subscription_id = _donation_for_invoice(invoice)
     if donation is None:
         return None
@@ -62,16 +64,18 @@ def invoice_paid(invoice: Any) -> Donation | None:
     intent_id, charge_id = invoice_payment(invoice)
     values = {
         "donation_id": donation.pk,
-        "amount_cents": invoice.amount_paid,
-        "currency": invoice.currency,
+        "amount_cents": invoice["amount_paid"],
+        "currency": invoice["currency"],
         "status": Payment.Status.PAID,
         "error": "",
         "paid_at": timestamp(field(field(invoice, "status_transitions"), "paid_at")),
     }
     values.update({k: v for k, v in (("stripe_payment_intent_id", intent_id),
                                      ("stripe_charge_id", charge_id)) if v})  # fmt: skip
-    _record_payment(invoice.id, values)
-    flag_if_different(donation, invoice.amount_paid, invoice.currency, what=f"Invoice {invoice.id}")
+    _record_payment(invoice["id"], values)
+    flag_if_different(
+        donation, invoice["amount_paid"], invoice["currency"], what=f"Invoice {invoice['id']}"
+    )
     if (
         donation.status == Donation.Status.CANCELED
         and donation.paid_payment_count() >= donation.payment_count
