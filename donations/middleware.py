@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -18,7 +17,9 @@ class PrivateDonorPages:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "resume" in request.GET or request.path == reverse("donations:thanks"):
+        match = request.resolver_match  # as resolved for this request: no reverse() each time
+        thanks = match is not None and match.view_name == "donations:thanks"
+        if thanks or "resume" in request.GET:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
