@@ -4,7 +4,7 @@ Started by scripts/bench (which starts gunicorn with production settings and the
 payments sandbox). Two rounds, every target in each, so that each is measured
 beside the reference: a static file of the article page's size (the reference,
 1.0), the article page, the home page, the feed (each 10 s with wrk at 50
-connections), 100 donate POSTs (server time beside the Stripe call, from the
+connections), 200 donate POSTs (server time beside the Stripe call, from the
 Server-Timing header), and signed webhook events per second for 10 s (a mix of
 invoice.paid and types the site ignores, from 1 and from 8 concurrent senders). Then
 Lighthouse (npm's, on Debian's Chromium, its default mobile settings) on the article
@@ -250,7 +250,7 @@ def main() -> int:
 
     measures = {name: page(url) for name, url in targets.items()}
     measures["donate POST (server time)"] = lambda _round: donate_posts(
-        args.site, args.article, 100
+        args.site, args.article, 200
     )
     measures["webhooks (1 sender)"] = events(1)
     measures["webhooks (8 senders)"] = events(8)
