@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,6 +42,15 @@ class SandboxServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return self.sandbox.base_url
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that stopped waiting (its read timeout, while the sandbox was paused)
+        is no error of the sandbox's: logged in one line, not as a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            logger.info("%s went away before its answer: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)

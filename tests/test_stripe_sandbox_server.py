@@ -1,9 +1,15 @@
 """The sandbox's HTTP surface: keys, errors in Stripe's shape, idempotency, events."""
 
+import logging
+import socket
+import struct
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 import stripe
 
+from stripe_testkit.waiting import wait_until
 from tests.sandbox_helpers import session_params
 
 
@@ -41,3 +47,16 @@ def test_events_are_listed_newest_first_and_filtered(sandbox_client):
     assert [e.data.object.id for e in events] == [session.id]
     assert sandbox_client.v1.events.retrieve(events[0].id).type == "checkout.session.expired"
     assert events[0].api_version == stripe.api_version
+
+
+def test_a_client_that_stops_waiting_is_logged_in_one_line(sandbox_server, caplog, capfd):
+    caplog.set_level(logging.INFO, logger="stripe_sandbox")
+    sandbox_server.pause()  # as a stalled Stripe: the client gives up first
+    address = urlsplit(sandbox_server.url)
+    client = socket.create_connection((address.hostname, address.port), timeout=10)
+    client.sendall(b"GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_x\r\n\r\n")
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # a reset, as a client's read timeout leaves it
+    sandbox_server.resume()
+    wait_until(lambda: "went away before its answer" in caplog.text, what="the log line")
+    assert "Traceback" not in capfd.readouterr().err
