@@ -16,8 +16,8 @@ from donations.stripe_gateway import id_of
 class ReceivedEvent:
     """A webhook event as its JSON (a dict): the envelope read as it is, and the object
     made into the SDK's StripeObjects only when a handler asks for the payload's copy.
-    Most events never need it: types the site ignores, and invoices, which are fetched
-    again; building it is most of the cost of reading an invoice's event."""
+    Most events never need it: types the site ignores, and invoice.paid, whose handler
+    reads the JSON; building it was most of the cost of reading an invoice's event."""
 
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
