@@ -19,7 +19,7 @@ def test_pages_get_the_policy():
     assert "default-src 'self'" in answer(lambda request: HttpResponse("<p>page</p>"))[HEADER]
 
 
-def test_an_exempt_response_gets_no_policy(settings):
+def test_an_exempt_response_gets_no_policy():
     response = answer(csp_exempt()(lambda request: JsonResponse({"status": "processed"})))
     assert HEADER not in response
     assert REPORT_ONLY not in response
