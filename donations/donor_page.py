@@ -15,7 +15,6 @@ from donations.staff_actions import StaffActionError, cancel_now
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
 SALT = "donations.donor-page"
-RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
 
 
 class DonorPageError(Exception):
@@ -48,7 +47,7 @@ class Outlook:
 
 def outlook(donation: Donation) -> Outlook:
     payments = list(donation.payments.filter(status__in=Payment.COUNTED).order_by("paid_at"))
-    running = donation.is_recurring and donation.status in RUNNING
+    running = donation.is_recurring and donation.status in Donation.RUNNING
     return Outlook(
         payments=payments,
         still_to_come=max(0, donation.payment_count - len(payments)) if running else 0,

@@ -60,7 +60,7 @@ class Event(enum.StrEnum):
 
 
 _RETRYABLE = (Status.PENDING, Status.FAILED, Status.EXPIRED)
-_RUNNING = (Status.ACTIVE, Status.PAST_DUE)
+_RUNNING = Donation.RUNNING
 _ENDED = (Status.CANCELED, Status.COMPLETED)
 
 TRANSITIONS: dict[Event, dict[Status, Status | None]] = {

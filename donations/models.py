@@ -145,6 +145,8 @@ class Donation(models.Model):
         FAILED = "failed", _("Failed")
         REFUNDED = "refunded", _("Refunded")
 
+    RUNNING = (Status.ACTIVE, Status.PAST_DUE)  # a recurring donation still taking payments
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
     article = models.ForeignKey(
@@ -264,7 +266,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
+        return f"{self.amount_display} {self.get_status_display()}"
 
     @property
     def amount_display(self) -> str:

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from donations.models import Campaign, Donation, Frequency, Payment, net_received
 
-RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
-
 
 @dataclass
 class CampaignFigures:
@@ -37,7 +35,7 @@ def campaign_figures(now: datetime | None = None) -> list[CampaignFigures]:
         ),
     ).order_by("name")
     running = (
-        Donation.objects.filter(status__in=RUNNING)
+        Donation.objects.filter(status__in=Donation.RUNNING)
         .exclude(frequency=Frequency.ONE_TIME)
         .annotate(paid=Count("payments", filter=Q(payments__status__in=Payment.COUNTED)))
         .values_list("campaign_id", "status", "amount_cents", "payment_count", "paid")

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import payments
 from stripe_sandbox.billing import LIVE
-from stripe_sandbox.store import StripeError
 from stripe_testkit.cards import VISA
 
 if TYPE_CHECKING:
@@ -69,10 +68,3 @@ def portal_page(session: dict[str, Any], error: str = "") -> str:
   </form>
   <p><a href="{escape(session.get("return_url") or "")}">Back without changes</a></p>
 </main></body></html>"""
-
-
-def page_or_error(sb: Sandbox, session_id: str) -> dict[str, Any] | None:
-    try:
-        return sb.store.get(session_id, PORTAL)
-    except StripeError:
-        return None

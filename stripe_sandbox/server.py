@@ -147,17 +147,14 @@ class Handler(BaseHTTPRequestHandler):
         except StripeError as error:
             page = checkout_page(session, error=str(error), card_number=card)
             return self._send(402, page.encode(), "text/html")
-        location = paid["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
-        self.send_response(303)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self._redirect(paid["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
 
     def _portal_page(self, session_id: str, body: str) -> None:
         sandbox = self.server.sandbox
-        with sandbox.store.lock:
-            session = portal.page_or_error(sandbox, session_id)
-        if session is None:
+        try:
+            with sandbox.store.lock:
+                session = sandbox.store.get(session_id, portal.PORTAL)
+        except StripeError:
             return self._send(404, b"<h1>No such portal session</h1>", "text/html")
         if self.command != "POST":
             return self._send(200, portal.portal_page(session).encode(), "text/html")
@@ -167,11 +164,13 @@ class Handler(BaseHTTPRequestHandler):
                 portal.update_card(sandbox, session_id, card)
         except StripeError as error:
             return self._send(402, portal.portal_page(session, str(error)).encode(), "text/html")
+        self._redirect(session["return_url"] or "/")
+
+    def _redirect(self, location: str) -> None:
         self.send_response(303)
-        self.send_header("Location", session["return_url"] or "/")
+        self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
-        return None
 
     def _send(self, status: int, data: bytes, content_type: str) -> None:
         self.send_response(status)

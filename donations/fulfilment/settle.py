@@ -23,7 +23,6 @@ from donations.models import Donation, Frequency
 from donations.stripe_gateway import get_gateway
 
 logger = logging.getLogger(__name__)
-RUNNING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
 
 
 def settle_subscription(donation: Donation) -> None:
@@ -39,7 +38,7 @@ def settle_subscription(donation: Donation) -> None:
         )
     elif paid == chosen and not donation.stripe_schedule_id:
         _cancel(donation)
-    elif not donation.stripe_schedule_id and donation.status in RUNNING:
+    elif not donation.stripe_schedule_id and donation.status in Donation.RUNNING:
         schedule = get_gateway().end_subscription_after(
             donation.stripe_subscription_id,
             interval=Frequency(donation.frequency).interval,
