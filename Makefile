@@ -49,15 +49,15 @@ serve: $(VENV)/.installed-run .env
 payment-run: $(VENV)/.installed-run
 	$(BIN)/python manage.py payment_run
 
-# The payments sandbox alone (webhooks to the site on $(PORT)).
+# The payments sandbox alone (webhooks to the site on $(PORT), signed with the
+# STRIPE_WEBHOOK_SECRET of the environment, which the site must share).
 sandbox: $(VENV)/.installed-run
-	STRIPE_WEBHOOK_SECRET=whsec_sandbox_development_only $(BIN)/python -m stripe_sandbox \
-		--webhook-url http://$(HOST):$(PORT)/stripe/webhook/
+	$(BIN)/python -m stripe_sandbox --webhook-url http://$(HOST):$(PORT)/stripe/webhook/
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict donations/stripe_gateway.py stripe_testkit/
+	$(BIN)/mypy --strict donations/stripe_gateway.py donations/stripe_guard.py stripe_testkit/
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -23,7 +23,7 @@ bind = f"{env.str('HOST', default='127.0.0.1')}:{env.str('PORT', default='8000')
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2)
 # Threads let a worker serve other requests while one waits on Stripe.
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 4)
 # Every Stripe call is bounded well inside this (settings: STRIPE_*_TIMEOUT).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = timeout

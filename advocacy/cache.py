@@ -1,15 +1,25 @@
-"""Django's database cache, with an increment that is atomic across processes.
+"""Django's database cache, with an increment that is atomic across processes, and a
+durable variant whose live entries no traffic can evict.
 
 Rate-limit counters (django-ratelimit) must be shared by every worker and
 incremented without losing a count. Django's DatabaseCache is shared (it lives
-in the database) but increments with a read then a write; here the read and the
-write happen in one transaction that holds the row: under SQLite the transaction
-takes the database's write lock when it starts (IMMEDIATE, see settings), under
-PostgreSQL the row is selected FOR UPDATE.
+in the database) but increments with a read then a write that also resets the
+entry's expiry; here the read and the write happen in one transaction that holds
+the row (under SQLite the transaction takes the database's write lock when it
+starts, IMMEDIATE, see settings; under PostgreSQL the row is selected FOR UPDATE),
+and only the value is written, so the entry keeps its expiry.
+
+Django's DatabaseCache also culls: past MAX_ENTRIES it deletes a third of its
+entries, live ones included, so anyone who can make the site store entries (a POST
+with a new e-mail address makes a rate-limit counter) can flush the others.
+`DurableDatabaseCache` culls only what has expired; it holds what must not vanish:
+rate-limit counters and the page cache's content version (settings: CACHES["durable"]).
 """
 
 from __future__ import annotations
 
+import base64
+import pickle
 from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache
@@ -20,18 +30,33 @@ class AtomicDatabaseCache(DatabaseCache):
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        with transaction.atomic(using=db):
+        table = connection.ops.quote_name(self._table)
+        stored_key = self.make_and_validate_key(key, version=version)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
             if connection.features.has_select_for_update:
-                table = connection.ops.quote_name(self._table)
-                stored_key = self.make_and_validate_key(key, version=version)
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608 - the table name is ours
-                        [stored_key],
-                    )
+                cursor.execute(
+                    f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608 - the table name is ours
+                    [stored_key],
+                )
             value = self.get(key, version=version)
             if value is None:
                 raise ValueError(f"Key '{key}' not found")
             new_value = int(value) + delta
-            self.set(key, new_value, version=version)
+            pickled = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
+            cursor.execute(
+                f"UPDATE {table} SET value = %s WHERE cache_key = %s",  # noqa: S608 - the table name is ours
+                [pickled.decode("latin1"), stored_key],
+            )
             return new_value
+
+
+class DurableDatabaseCache(AtomicDatabaseCache):
+    """Past MAX_ENTRIES, deletes the entries that have expired, never a live one."""
+
+    def _cull(self, db: str, cursor: Any, now: Any, num: int) -> None:
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE expires < %s",  # noqa: S608 - the table name is ours
+            [connection.ops.adapt_datetimefield_value(now)],
+        )

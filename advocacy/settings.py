@@ -113,23 +113,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds rate-limit counters, so every worker and every app machine must
-# share it. Embedded default: Django's database cache (with an atomic increment),
-# shared by every worker on the machine and by every machine on one database.
-# REDIS_URL moves it onto Redis (django-redis).
+# Two caches, both shared by every worker and every app machine:
+# - "default": what may vanish at any time (answers of Stripe kept a while, health checks);
+# - "durable": what traffic must never evict: rate-limit counters and the page cache's
+#   content version. Its database table culls expired entries only (advocacy.cache).
+# Embedded default: Django's database cache (with an atomic increment). REDIS_URL moves
+# both onto Redis (django-redis); keep Redis' default `maxmemory-policy noeviction`.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
+        for alias in ("default", "durable")
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "advocacy.cache.AtomicDatabaseCache", "LOCATION": "cache_entries"}
+        "default": {"BACKEND": "advocacy.cache.AtomicDatabaseCache", "LOCATION": "cache_entries"},
+        "durable": {
+            "BACKEND": "advocacy.cache.DurableDatabaseCache",
+            "LOCATION": "durable_cache_entries",
+            # Expired entries are deleted once there are more than this many.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
+RATELIMIT_USE_CACHE = "durable"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -258,7 +269,21 @@ STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=8)
 # The thank-you page asks Stripe at most this long (one try), then shows what the
 # webhooks recorded.
 STRIPE_THANKS_TIMEOUT = env.float("STRIPE_THANKS_TIMEOUT", default=2)
+# A stalled Stripe must not hold every thread (donations.stripe_guard): per process, at
+# most this many calls wait on Stripe at once (by default one less than gunicorn's
+# threads, so that one always serves pages) ...
+_THREADS = int(env.str("GUNICORN_THREADS", default="") or 4)
+STRIPE_MAX_CONCURRENT_CALLS = max(
+    1, int(env.str("STRIPE_MAX_CONCURRENT_CALLS", default="") or _THREADS - 1)
+)
+# ... and after this many calls in a row could not reach Stripe, calls fail at once for
+# STRIPE_BREAKER_SECONDS before one tries again.
+STRIPE_BREAKER_FAILURES = env.int("STRIPE_BREAKER_FAILURES", default=3)
+STRIPE_BREAKER_SECONDS = env.float("STRIPE_BREAKER_SECONDS", default=30)
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
+# `make serve` with no STRIPE_SECRET_KEY refuses to start unless this says to run the
+# local payments sandbox (to try production settings without Stripe).
+STRIPE_SANDBOX = env.bool("STRIPE_SANDBOX", default=False)
 STRIPE_DASHBOARD_URL = env.str("STRIPE_DASHBOARD_URL", default="https://dashboard.stripe.com/test")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
 if STRIPE_LIVE_MODE and not STRIPE_ALLOW_LIVE:
@@ -272,6 +297,8 @@ DONATION_MAX_CENTS = env.int("DONATION_MAX_CENTS", default=1_000_000)
 # IP, and per e-mail address whatever the IP.
 DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")
 DONATION_EMAIL_RATE_LIMIT = env.str("DONATION_EMAIL_RATE_LIMIT", default="5/m")
+# ... and site-wide, whatever the IPs and addresses (donations.ratelimits).
+DONATION_SITE_RATE_LIMIT = env.str("DONATION_SITE_RATE_LIMIT", default="300/m")
 # Personal data of donations never paid is erased after this many days, webhook
 # payloads after WEBHOOK_PAYLOAD_DAYS (manage.py purge_personal_data).
 UNPAID_PERSONAL_DATA_DAYS = env.int("UNPAID_PERSONAL_DATA_DAYS", default=30)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from advocacy.admin_lists import SafeDateLookups
 from articles.models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeDateLookups):
     list_display = ["title", "status", "published_at", "author", "updated_at"]
     list_filter = ["status", "published_at"]
     search_fields = ["title", "summary", "body", "author"]

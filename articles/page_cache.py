@@ -14,6 +14,13 @@ apps put on pages there) and until its `valid_until` (e.g. when a scheduled arti
 appears on the home page). Only GETs without a query string from visitors with no
 session and no pending messages are served from it; staff, forms with errors and
 resume links always get the full stack.
+
+The content version can never let an old page back in. It is a random token, not a
+counter, kept without expiry in the durable cache (which no traffic can evict): were
+it lost anyway, a new token is drawn and every page kept before is stale, never
+valid again. It is read before the page is rendered, and bumped when a change is
+saved and again once its transaction has committed: a request that read the content
+before the commit keeps its page under a version that is already old.
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 
@@ -46,7 +55,7 @@ per_visitor: dict[str, Callable[[], str]] = {}
 @dataclass
 class Page:
     html: str
-    version: int
+    version: str
     valid_until: datetime | None
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -55,20 +64,38 @@ _pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
 _lock = threading.Lock()
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
+def _versions() -> Any:
+    return caches["durable"]
+
+
+def content_version() -> str:
+    """The current content version; a new one when the cache has none (first use, or
+    the entry was lost), so that nothing kept before it is ever served again."""
+    version = _versions().get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+        _versions().add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = _versions().get(VERSION_KEY)
+        if version is None:
+            raise RuntimeError("The durable cache keeps nothing.")
+    return str(version)
+
+
+def _new_version() -> None:
+    try:
+        _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # Every process drops its pages when it cannot reach the cache (see the
+        # middleware); this one at least forgets its own.
+        forget_all()
+        logger.exception("Page cache: the content version could not be changed")
 
 
 def bump_content_version(**kwargs: Any) -> None:
-    """Connected to post_save and post_delete of everything shown on cached pages."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 1, timeout=None)
+    """Connected to post_save and post_delete of everything shown on cached pages: a new
+    version now, and another once the change is committed (at once outside a
+    transaction)."""
+    _new_version()
+    transaction.on_commit(_new_version)
 
 
 def rendering_for_cache(request: HttpRequest) -> bool:
@@ -109,11 +136,14 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._eligible(request):
             return self.get_response(request)
-        key = (request.scheme or "", request.get_host(), request.path)
+        # The port is not part of the key: pages do not depend on it (their canonical
+        # address is SITE_URL's), and a Host header with any port cannot fill the cache.
+        key = (request.scheme or "", split_domain_port(request.get_host())[0], request.path)
         try:
             version = content_version()
         except Exception:  # the cache is down: the full stack still serves every page
             logger.warning("Page cache off: the cache did not answer", exc_info=True)
+            forget_all()  # a change saved meanwhile could not bump the version
             return self.get_response(request)
         with _lock:
             page = _pages.get(key)

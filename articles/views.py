@@ -10,12 +10,22 @@ from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from articles import page_cache
 from articles.models import Article
 
 
+def public_page(response: HttpResponse) -> HttpResponse:
+    """Browsers and proxies check again before showing a page from their cache (it
+    carries the visitor's own CSRF token, and an unpublished article must go at once)."""
+    response.headers.setdefault("Cache-Control", "private, no-cache")
+    return response
+
+
+@method_decorator(require_safe, name="dispatch")
 class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -27,7 +37,7 @@ class ArticleListView(ListView):
         return Article.objects.published().defer("body", "body_html")
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
-        response = super().render_to_response(context, **kwargs)
+        response = public_page(super().render_to_response(context, **kwargs))
         if not page_cache.rendering_for_cache(self.request):
             return response
         response.render()
@@ -45,6 +55,7 @@ def visible_articles(request: HttpRequest) -> QuerySet[Article]:
     return Article.objects.published()
 
 
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(visible_articles(request), slug=slug)
     if not page_cache.rendering_for_cache(request):
@@ -71,7 +82,8 @@ def render_article(
     what they need in `extra_context` when they answer a request of their own."""
     context = {
         "article": article,
-        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        # The site's own address, whatever Host the request named.
+        "canonical_url": settings.SITE_URL + article.get_absolute_url(),
         **(extra_context or {}),
     }
-    return render(request, "articles/article_detail.html", context, status=status)
+    return public_page(render(request, "articles/article_detail.html", context, status=status))

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html_join
 
+from advocacy.admin_lists import SafeDateLookups
 from donations.admin_actions import (
     StaffPermissions,
     cancel_donations,
@@ -20,6 +21,7 @@ from donations.admin_actions import (
 )
 from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents, net_received
 from donations.overview import campaign_figures
+from donations.personal_data import erase_donor
 from donations.stripe_gateway import PINNED_API_VERSION
 
 # Where each kind of Stripe id lives in the Stripe (test) dashboard.
@@ -48,7 +50,7 @@ def stripe_links(obj: Donation | Payment) -> str:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeDateLookups):
     """Records written by Stripe's webhooks: staff look, they neither edit nor delete."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -94,7 +96,7 @@ class ApiVersionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(SafeDateLookups):
     list_display = ["name", "active", "goal", "raised_amount", "donation_count"]
     list_filter = ["active"]
     search_fields = ["name", "slug", "description"]
@@ -170,7 +172,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(StaffPermissions, admin.ModelAdmin):
+class DonationAdmin(StaffPermissions, SafeDateLookups):
     list_display = [
         "donor", "email", "amount", "frequency", "payments_made", "net_received", "status",
         "flagged", "campaign", "created_at",
@@ -224,7 +226,7 @@ class DonationAdmin(StaffPermissions, admin.ModelAdmin):
     @admin.action(description="Erase the donors' personal data (keep the amounts)")
     def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
         for donation in queryset:
-            donation.erase_personal_data()
+            erase_donor(donation)
         self.message_user(request, f"Erased the personal data of {queryset.count()} donation(s).")
 
     @admin.display(description="Donor", ordering="last_name")

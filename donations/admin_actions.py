@@ -26,17 +26,7 @@ def refund_payments(
     payments = list(queryset.select_related("donation"))
     if request.POST.get("confirm") == "yes":
         for payment in payments:
-            amount = _cents(request.POST.get(f"amount-{payment.pk}", ""))
-            try:
-                refund_id = staff_actions.refund(payment, amount)
-            except StaffActionError as error:
-                modeladmin.message_user(request, str(error), messages.ERROR)
-                continue
-            modeladmin.message_user(
-                request,
-                f"Stripe is refunding ${cents_as_decimal(amount)} of {payment} ({refund_id}); "
-                "it shows here when Stripe confirms.",
-            )
+            _refund_one(modeladmin, request, payment)
         return None
     rows = [(p, cents_as_decimal(staff_actions.refundable_cents(p))) for p in payments]
     context = {
@@ -49,11 +39,43 @@ def refund_payments(
     return TemplateResponse(request, "admin/donations/refund.html", context)
 
 
-def _cents(text: str) -> int:
+def _refund_one(modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Payment) -> None:
+    amount = cents_typed(request.POST.get(f"amount-{payment.pk}", ""))
+    seen = request.POST.get(f"seen-{payment.pk}", "")
+    if amount is None or not seen.isdigit():
+        modeladmin.message_user(
+            request, f"{payment}: enter an amount in dollars, like 12.50.", messages.ERROR
+        )
+        return
     try:
-        return int((Decimal(text.strip().replace("$", "").replace(",", "")) * 100).to_integral())
-    except (InvalidOperation, ValueError):
-        return 0
+        refund_id, repeated = staff_actions.refund(payment, amount, seen_refunded_cents=int(seen))
+    except StaffActionError as error:
+        modeladmin.message_user(request, str(error), messages.ERROR)
+        return
+    if repeated:
+        modeladmin.message_user(
+            request,
+            f"Stripe had already made this refund of ${cents_as_decimal(amount)} of {payment} "
+            f"({refund_id}): the request was sent twice; nothing more was refunded.",
+            messages.WARNING,
+        )
+        return
+    modeladmin.message_user(
+        request,
+        f"Stripe is refunding ${cents_as_decimal(amount)} of {payment} ({refund_id}); "
+        "it shows here when Stripe confirms.",
+    )
+
+
+def cents_typed(text: str) -> int | None:
+    """Cents of an amount staff typed ("12.50", "$1,000"); None if it is not one."""
+    try:
+        value = Decimal(text.strip().replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value.as_tuple().exponent < -2 or abs(value) > 10**9:
+        return None
+    return int(value * 100)
 
 
 @admin.action(description="Cancel the remaining payments now", permissions=["cancel"])

@@ -95,7 +95,7 @@ class DonationForm(forms.Form):
             ) % {"email": email_hint}
         self.campaign = campaign
         self.fields["amount"].choices = [
-            (str(cents), format_cents(cents)) for cents in campaign.preset_amounts
+            (str(cents), format_cents(cents)) for cents in campaign.offered_amounts
         ]
         self.helper = self._helper()
 

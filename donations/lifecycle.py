@@ -89,6 +89,8 @@ TRANSITIONS: dict[Event, dict[Status, Status | None]] = {
 class NotApplicable(Exception):
     """The event does not apply to the donation's current status; nothing was changed."""
 
+    donation: Donation | None = None  # the donation it did not apply to
+
 
 def next_status(status: str, event: Event) -> str:
     """The status `event` moves a donation in `status` to; NotApplicable if it does not apply."""
@@ -110,7 +112,11 @@ def apply(donation: Donation, event: Event, **fields: Any) -> None:
     Raises NotApplicable, changing nothing, if the event does not apply; writes nothing
     if the event keeps the status and the fields are already so.
     """
-    status = next_status(donation.status, event)
+    try:
+        status = next_status(donation.status, event)
+    except NotApplicable as reason:
+        reason.donation = donation
+        raise
     if status == donation.status and all(getattr(donation, k) == v for k, v in fields.items()):
         return
     donation.status = status

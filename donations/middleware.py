@@ -20,6 +20,7 @@ class PrivateDonorPages:
         match = request.resolver_match  # as resolved for this request: no reverse() each time
         thanks = match is not None and match.view_name == "donations:thanks"
         if thanks or "resume" in request.GET:
+            del response["Cache-Control"]  # a public page's own is replaced, not merged
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -5,11 +5,14 @@ Money is integer cents; times are timezone-aware UTC.
 
 from __future__ import annotations
 
+import json
 import uuid
 from functools import reduce
 from operator import or_
 from typing import Literal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -23,6 +26,36 @@ from donations.money import format_cents
 
 def default_preset_amounts() -> list[int]:
     return [1000, 2000, 3000]
+
+
+MAX_PRESETS = 6
+
+
+def validate_preset_amounts(value: object) -> None:
+    """1 to 6 different amounts in cents, each one a donation may be."""
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_PRESETS:
+        raise ValidationError(
+            _("Give 1 to %(max)s amounts, as a list of cents: [1000, 2000, 3000].")
+            % {"max": MAX_PRESETS}
+        )
+    low, high = settings.DONATION_MIN_CENTS, settings.DONATION_MAX_CENTS
+    for item in value:
+        if type(item) is not int or not low <= item <= high:
+            message = _("Each amount is whole cents from %(low)s to %(high)s; %(item)s is not.")
+            raise ValidationError(
+                message % {"low": low, "high": high, "item": json.dumps(item)[:40]}
+            )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each amount may be offered once."))
+
+
+def offered(amounts: object) -> list[int]:
+    """The valid amounts of a stored list (one saved before validation may hold others)."""
+    if not isinstance(amounts, list):
+        return []
+    low, high = settings.DONATION_MIN_CENTS, settings.DONATION_MAX_CENTS
+    kept = [a for a in amounts if type(a) is int and low <= a <= high]
+    return list(dict.fromkeys(kept))[:MAX_PRESETS]
 
 
 def net_received(payments: str, also: Q | None = None) -> CombinedExpression:
@@ -52,10 +85,13 @@ class Campaign(models.Model):
     preset_amounts = models.JSONField(
         _("preset amounts (cents)"),
         default=default_preset_amounts,
+        validators=[validate_preset_amounts],
         help_text=_("Amounts offered as buttons, in cents: [1000, 2000, 3000] is $10 / $20 / $30."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="usd")
-    goal_cents = models.PositiveIntegerField(_("goal (cents)"), null=True, blank=True)
+    goal_cents = models.PositiveIntegerField(
+        _("goal (cents)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,6 +106,11 @@ class Campaign(models.Model):
 
     def raised_cents(self) -> int:
         return int(Campaign.objects.with_totals().get(pk=self.pk).raised)
+
+    @property
+    def offered_amounts(self) -> list[int]:
+        """The amounts its box offers as buttons."""
+        return offered(self.preset_amounts)
 
 
 Interval = Literal["week", "month", "year"]
@@ -93,6 +134,13 @@ _INTERVALS: dict[str, Interval] = {"week": "week", "month": "month", "year": "ye
 NEVER_PAID = ("pending", "expired", "failed")
 
 
+def is_reference(reference: str) -> bool:
+    """Whether `reference` can be one of our donation ids (a 64-bit positive integer)."""
+    return (
+        reference.isascii() and reference.isdigit() and len(reference) <= 18 and int(reference) > 0
+    )
+
+
 class DonationQuerySet(models.QuerySet):
     """The named ways a Stripe object leads to its donation. Lookups only read."""
 
@@ -109,7 +157,7 @@ class DonationQuerySet(models.QuerySet):
 
     def by_reference(self, reference: str) -> Donation | None:
         """By our id, as Checkout's client_reference_id or metadata carries it."""
-        if not (reference.isascii() and reference.isdigit()):
+        if not is_reference(reference):
             return None
         return self.filter(pk=int(reference)).first()
 
@@ -121,7 +169,7 @@ class DonationQuerySet(models.QuerySet):
         id is `reference` (from the subscription's metadata), since an invoice can arrive
         before checkout.session.completed told us the subscription."""
         matches = [Q(stripe_subscription_id=subscription_id)] if subscription_id else []
-        if reference.isascii() and reference.isdigit():
+        if is_reference(reference):
             matches.append(Q(stripe_subscription_id="", pk=int(reference)))
         return self.filter(reduce(or_, matches)) if matches else self.none()
 
@@ -292,6 +340,14 @@ class WebhookEvent(models.Model):
 
     stripe_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)
+    donation = models.ForeignKey(
+        Donation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webhook_events",
+        help_text=_("The donation the event was about (its payload is erased with the donor)."),
+    )
     livemode = models.BooleanField(default=False)
     api_version = models.CharField(
         max_length=50,

@@ -182,7 +182,7 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
     fields = (name for name in DETAIL_FIELDS if name not in ("amount_cents", "email"))
     initial: dict[str, Any] = {name: getattr(donation, name) for name in fields}
     initial["email_hint"] = mask_email(donation.email)
-    if str(donation.amount_cents) in map(str, campaign.preset_amounts):
+    if donation.amount_cents in campaign.offered_amounts:
         initial["amount"] = str(donation.amount_cents)
     else:
         initial["other_amount"] = cents_as_decimal(donation.amount_cents)

@@ -26,24 +26,37 @@ def refundable_cents(payment: Payment) -> int:
     return payment.amount_cents - payment.amount_refunded_cents
 
 
-def refund(payment: Payment, amount_cents: int) -> str:
-    """Ask Stripe to refund `amount_cents` of `payment`; the refund's id."""
+def refund(payment: Payment, amount_cents: int, *, seen_refunded_cents: int) -> tuple[str, bool]:
+    """Ask Stripe to refund `amount_cents` of `payment`, as staff asked when the payment
+    had `seen_refunded_cents` refunded; the refund's id, and whether Stripe had made
+    this very refund already (a double click, or two staff asking at once).
+
+    The idempotency key is fixed by what staff saw and asked, so every repeat of one
+    request is one refund; a request made on a payment that has changed since (a
+    refund recorded meanwhile) is refused, to be looked at again.
+    """
     if not payment.stripe_payment_intent_id:
         raise StaffActionError(f"{payment} has no payment intent to refund.")
+    if seen_refunded_cents != payment.amount_refunded_cents:
+        raise StaffActionError(
+            f"{payment} has had a refund recorded since the form was opened (now "
+            f"${cents_as_decimal(payment.amount_refunded_cents)} refunded); nothing was "
+            "refunded. Look again, then refund what is still due."
+        )
     if not 0 < amount_cents <= refundable_cents(payment):
         raise StaffActionError(
             f"{payment}: between $0.01 and ${cents_as_decimal(refundable_cents(payment))} "
             "can be refunded."
         )
-    # The same refund asked twice (a double click) is one refund; a later one is another.
-    key = f"refund-{payment.pk}-{payment.amount_refunded_cents}-{amount_cents}"
+    key = f"refund-{payment.pk}-{seen_refunded_cents}-{amount_cents}"
     try:
         result = get_gateway().refund(
             payment.stripe_payment_intent_id, amount_cents=amount_cents, idempotency_key=key
         )
     except (StripeError, PaymentsNotConfigured) as error:
         raise StaffActionError(f"Stripe refused the refund of {payment}: {error}") from error
-    return result.id
+    headers = result.last_response.headers if result.last_response else {}
+    return result.id, headers.get("Idempotent-Replayed") == "true"
 
 
 def cancel_now(donation: Donation) -> None:

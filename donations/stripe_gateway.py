@@ -7,7 +7,9 @@ Stripe-compatible server (the payments sandbox) instead of api.stripe.com.
 
 Every call has a bounded time: a connect and a read timeout per try and a number
 of retries (STRIPE_CONNECT_TIMEOUT, STRIPE_READ_TIMEOUT, STRIPE_MAX_NETWORK_RETRIES),
-chosen to stay well inside the app server's worker timeout.
+chosen to stay well inside the app server's worker timeout; and every try passes
+the process's guard (donations.stripe_guard), which fails it at once rather than let
+a stalled Stripe hold every thread.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from stripe.params import SubscriptionScheduleUpdateParamsPhase
 from stripe.params.checkout import SessionCreateParams
 
 from donations.billing_periods import periods_started
+from donations.stripe_guard import CallGuard, StripeUnavailable
 
 Interval = Literal["day", "week", "month", "year"]
 StripeError = stripe.StripeError
+__all__ = ["StripeUnavailable"]
 SignatureVerificationError = stripe.SignatureVerificationError
 # The API version the installed SDK speaks (its types and our handlers are for it).
 PINNED_API_VERSION: str = stripe.api_version
@@ -49,9 +53,12 @@ class TimedRequestsClient(stripe.RequestsClient):
     ~/.netrc) on every call, a quarter of the client's own time per call.
     """
 
-    def __init__(self, *, base_url: str, timeout: tuple[float, float]) -> None:
+    def __init__(
+        self, *, base_url: str, timeout: tuple[float, float], guard: CallGuard | None = None
+    ) -> None:
         proxies = requests.utils.get_environ_proxies(base_url)
         super().__init__(timeout=timeout, proxy=requests.utils.select_proxy(base_url, proxies))
+        self.guard = guard
 
     # The SDK's own declarations disagree (HTTPClient: str, RequestsClient: bytes);
     # this keeps RequestsClient's, which is what it returns.
@@ -68,7 +75,10 @@ class TimedRequestsClient(stripe.RequestsClient):
             self._thread_local.session = session
         started = time.perf_counter()
         try:
-            return super().request(method, url, headers, post_data)
+            if self.guard is None:
+                return super().request(method, url, headers, post_data)
+            with self.guard.call():
+                return super().request(method, url, headers, post_data)
         finally:
             stripe_seconds.set(stripe_seconds.get() + time.perf_counter() - started)
 
@@ -81,12 +91,14 @@ class StripeGateway:
         api_base: str = "",
         max_network_retries: int = 1,
         timeout: tuple[float, float] = (3, 8),
+        guard: CallGuard | None = None,
     ) -> None:
+        base_url = api_base or stripe.api_base
         self.client = stripe.StripeClient(
             api_key,
             base_addresses={"api": api_base} if api_base else None,
             max_network_retries=max_network_retries,
-            http_client=TimedRequestsClient(base_url=api_base or stripe.api_base, timeout=timeout),
+            http_client=TimedRequestsClient(base_url=base_url, timeout=timeout, guard=guard),
         )
 
     # Checkout -----------------------------------------------------------------
@@ -213,10 +225,27 @@ def id_of(field: str | stripe.StripeObject) -> str:
 
 
 @lru_cache(maxsize=4)
+def _guard(api_base: str, max_concurrent: int, failures: int, seconds: float) -> CallGuard:
+    """One guard per process and Stripe address, shared by every gateway to it."""
+    return CallGuard(max_concurrent=max_concurrent, failures_to_open=failures, open_seconds=seconds)
+
+
+def current_guard() -> CallGuard:
+    return _guard(
+        str(settings.STRIPE_API_BASE),
+        int(settings.STRIPE_MAX_CONCURRENT_CALLS),
+        int(settings.STRIPE_BREAKER_FAILURES),
+        float(settings.STRIPE_BREAKER_SECONDS),
+    )
+
+
+@lru_cache(maxsize=4)
 def _gateway(
-    api_key: str, api_base: str, retries: int, timeout: tuple[float, float]
+    api_key: str, api_base: str, retries: int, timeout: tuple[float, float], guard: CallGuard
 ) -> StripeGateway:
-    return StripeGateway(api_key, api_base=api_base, max_network_retries=retries, timeout=timeout)
+    return StripeGateway(
+        api_key, api_base=api_base, max_network_retries=retries, timeout=timeout, guard=guard
+    )
 
 
 def get_gateway(*, read_timeout: float | None = None, retries: int | None = None) -> StripeGateway:
@@ -228,4 +257,4 @@ def get_gateway(*, read_timeout: float | None = None, retries: int | None = None
     read = float(settings.STRIPE_READ_TIMEOUT if read_timeout is None else read_timeout)
     tries = int(settings.STRIPE_MAX_NETWORK_RETRIES if retries is None else retries)
     timeout = (float(settings.STRIPE_CONNECT_TIMEOUT), read)
-    return _gateway(api_key, str(settings.STRIPE_API_BASE), tries, timeout)
+    return _gateway(api_key, str(settings.STRIPE_API_BASE), tries, timeout, current_guard())

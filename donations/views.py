@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
 from csp.decorators import csp_exempt
-from django.conf import settings
 from django.contrib import messages
 from django.http import (
     HttpRequest,
@@ -19,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from advocacy.client_ip import client_ip_key
 from articles.views import render_article, visible_articles
 from donations.donor_page import (
     DonorPageError,
@@ -31,6 +31,15 @@ from donations.donor_page import (
 )
 from donations.forms import DonationForm
 from donations.models import DonationBox
+from donations.ratelimits import (
+    email_key,
+    email_rate,
+    ip_key,
+    ip_rate,
+    note_refusal,
+    site_key,
+    site_rate,
+)
 from donations.services import (
     DonationError,
     donation_back_from_checkout,
@@ -39,23 +48,13 @@ from donations.services import (
 )
 from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
 
-
-def _ip_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.DONATION_RATE_LIMIT)
-
-
-def _email_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.DONATION_EMAIL_RATE_LIMIT)
-
-
-def _email_key(group: str, request: HttpRequest) -> str:
-    """Checkouts opened for one e-mail address, from whatever IP (card testing)."""
-    return str(request.POST.get("email", "")).strip().lower()[:254]
+logger = logging.getLogger(__name__)
 
 
 @require_POST
-@ratelimit(key=client_ip_key, rate=_ip_rate, method="POST", block=False)
-@ratelimit(key=_email_key, rate=_email_rate, method="POST", block=False)
+@ratelimit(key=ip_key, rate=ip_rate, method="POST", block=False)
+@ratelimit(key=email_key, rate=email_rate, method="POST", block=False)
+@ratelimit(key=site_key, rate=site_rate, method="POST", block=False)
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
     box = get_object_or_404(
         DonationBox.objects.open(), article__in=visible_articles(request), article__slug=slug
@@ -68,6 +67,7 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     if getattr(request, "limited", False):
+        note_refusal(request)
         form.is_valid()
         form.add_error(None, _("Too many attempts from your connection. Please wait a minute."))
         return answer_with_form(429)
@@ -110,7 +110,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         event = verify_event(request.body, request.headers.get("Stripe-Signature"))
     except InvalidEvent as error:
         return JsonResponse({"error": str(error)}, status=400)
-    outcome = receive_event(event)
+    try:
+        outcome = receive_event(event)
+    except Exception:  # a failure even to record the failure: still JSON, and retried
+        logger.exception("Stripe event %s could not be received", event.id)
+        return JsonResponse({"status": Outcome.FAILED.value}, status=500)
     status = 500 if outcome is Outcome.FAILED else 200
     return JsonResponse({"status": outcome.value}, status=status)
 

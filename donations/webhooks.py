@@ -15,20 +15,21 @@ ignored with the reason.
 from __future__ import annotations
 
 import enum
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from donations.event_payloads import InvalidEvent, parse_event, storable
 from donations.fulfilment import HANDLERS, current_object
 from donations.fulfilment.settle import settle_subscription
 from donations.lifecycle import NotApplicable
 from donations.models import Donation, WebhookEvent
+from donations.personal_data import redacted
 from donations.receipts import note_due, send_due
 from donations.stripe_gateway import SignatureVerificationError, verify_signature
 from donations.stripe_objects import ReceivedEvent
@@ -45,28 +46,18 @@ class Outcome(enum.Enum):
     FAILED = "failed"
 
 
-class InvalidEvent(Exception):
-    """A request that is not a well-formed event signed with our webhook secret."""
+__all__ = ["InvalidEvent", "Outcome", "receive_event", "verify_event"]
 
 
 def verify_event(payload: bytes, signature: str | None) -> ReceivedEvent:
+    """The event in `payload`, signed with our webhook secret; InvalidEvent if it is not."""
     try:
         verify_signature(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-        body = json.loads(payload)
     except SignatureVerificationError as error:
         raise InvalidEvent(str(error)) from error
-    except ValueError as error:  # not JSON, or not UTF-8
+    except ValueError as error:  # the SDK reads the body as UTF-8
         raise InvalidEvent(f"Not a Stripe event: {error}") from error
-    if not isinstance(body, dict):
-        raise InvalidEvent("Not a Stripe event: not a JSON object.")
-    if not (isinstance(body.get("id"), str) and isinstance(body.get("type"), str)):
-        raise InvalidEvent("The event has no id or type.")
-    if not isinstance(body.get("livemode"), bool):
-        raise InvalidEvent("The event does not say whether it is live or a test.")
-    data = body.get("data")
-    if not (isinstance(data, dict) and isinstance(data.get("object"), dict)):
-        raise InvalidEvent("The event has no object.")
-    return ReceivedEvent(body)
+    return parse_event(payload)
 
 
 def receive_event(event: ReceivedEvent) -> Outcome:
@@ -119,19 +110,24 @@ def _fulfil(event: ReceivedEvent, obj: Any) -> tuple[Outcome, Donation | None]:
     same event that commits first makes this one a duplicate, rolled back whole."""
     try:
         with transaction.atomic():
-            outcome, note, donation = _handle(event, obj)
-            if not _store(event, outcome, note):
+            outcome, note, donation, about = _handle(event, obj)
+            if not _store(event, outcome, note, about):
                 raise _StoredBefore
     except _StoredBefore:
         return Outcome.DUPLICATE, None
     return outcome, donation
 
 
-def _store(event: ReceivedEvent, outcome: Outcome, note: str) -> bool:
-    """Store the event's outcome: a new row (the usual case, one statement), or over the
-    failed row of an earlier delivery, counting the attempt. False when a delivery that
-    did not fail stored it first (a concurrent one: once its transaction has ended)."""
-    fields = {**_fields(event, outcome.value, note), "processed_at": timezone.now()}
+def _store(event: ReceivedEvent, outcome: Outcome, note: str, about: Donation | None) -> bool:
+    """Store the event's outcome and the donation it was `about`: a new row (the usual
+    case, one statement), or over the failed row of an earlier delivery, counting the
+    attempt. False when a delivery that did not fail stored it first (a concurrent one:
+    once its transaction has ended)."""
+    fields = {
+        **_fields(event, outcome.value, note),
+        "processed_at": timezone.now(),
+        "donation": about,
+    }
     try:
         with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
             WebhookEvent.objects.create(stripe_id=event.id, **fields)
@@ -141,26 +137,29 @@ def _store(event: ReceivedEvent, outcome: Outcome, note: str) -> bool:
     if record.status != WebhookEvent.Status.FAILED:
         return False
     record.status, record.note, record.error = outcome.value, note, ""
-    record.processed_at = fields["processed_at"]
+    record.processed_at, record.donation = fields["processed_at"], about
     record.attempts += 1
-    record.save(update_fields=["status", "error", "note", "processed_at", "attempts"])
+    record.save(update_fields=["status", "error", "note", "processed_at", "attempts", "donation"])
     return True
 
 
-def _handle(event: ReceivedEvent, obj: Any) -> tuple[Outcome, str, Donation | None]:
-    """Run the event's handler: the outcome, why an event was ignored, and the donation."""
+def _handle(
+    event: ReceivedEvent, obj: Any
+) -> tuple[Outcome, str, Donation | None, Donation | None]:
+    """Run the event's handler: the outcome, why an event was ignored, the donation to
+    settle, and the donation the event was about (also when it did not apply)."""
     handler = HANDLERS.get(event.type)
     if handler is None:
-        return Outcome.IGNORED, NOT_HANDLED, None
+        return Outcome.IGNORED, NOT_HANDLED, None, None
     try:
         with transaction.atomic():  # a savepoint: an event that does not apply leaves nothing
             donation = handler(obj)
     except NotApplicable as reason:
         logger.info("Stripe event %s (%s) ignored: %s", event.id, event.type, reason)
-        return Outcome.IGNORED, str(reason), None
+        return Outcome.IGNORED, str(reason), None, reason.donation
     if donation is None:
-        return Outcome.IGNORED, NOT_OURS, None
-    return Outcome.PROCESSED, "", donation
+        return Outcome.IGNORED, NOT_OURS, None, None
+    return Outcome.PROCESSED, "", donation, donation
 
 
 def _fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]:
@@ -178,11 +177,12 @@ def _fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]
 
 def _record_ignored(event: ReceivedEvent, note: str) -> None:
     """An event with no effect to have: recorded once, in one statement (a redelivery
-    adds no row; one of an event that failed before marks it ignored)."""
+    adds no row; one of an event that failed before marks it ignored), without the
+    personal data its payload carried (it is about no donor of ours)."""
     record = WebhookEvent(
         stripe_id=event.id,
         processed_at=timezone.now(),
-        **_fields(event, WebhookEvent.Status.IGNORED, note),
+        **{**_fields(event, WebhookEvent.Status.IGNORED, note), "payload": redacted(event.body)},
     )
     WebhookEvent.objects.bulk_create(
         [record],
@@ -193,12 +193,19 @@ def _record_ignored(event: ReceivedEvent, note: str) -> None:
 
 
 def _record_failure(event: ReceivedEvent, error: Exception, *, counted: bool = False) -> None:
-    with transaction.atomic():
-        record, created = WebhookEvent.objects.select_for_update().get_or_create(
-            stripe_id=event.id, defaults=_fields(event, WebhookEvent.Status.FAILED)
-        )
-        record.status = WebhookEvent.Status.FAILED
-        record.error = f"{type(error).__name__}: {error}"
-        if not created and not counted:
-            record.attempts += 1
-        record.save()
+    """Store the failure; should its payload be what the database refused, without it."""
+    text = storable(f"{type(error).__name__}: {error}")[:2000]
+    for payload in (event.body, {}):
+        try:
+            with transaction.atomic():
+                defaults = {**_fields(event, WebhookEvent.Status.FAILED), "payload": payload}
+                record, created = WebhookEvent.objects.select_for_update().get_or_create(
+                    stripe_id=event.id, defaults=defaults
+                )
+                record.status, record.error = WebhookEvent.Status.FAILED, text
+                if not created and not counted:
+                    record.attempts += 1
+                record.save()
+            return
+        except DatabaseError:
+            logger.exception("Stripe event %s: its failure could not be stored", event.id)

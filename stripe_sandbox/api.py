@@ -33,7 +33,9 @@ class Sandbox:
 
     def handle(
         self, method: str, path: str, params: dict[str, Any], idempotency_key: str | None = None
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """The status, body and headers of Stripe's answer (`Idempotent-Replayed: true` on
+        a request repeated with its idempotency key)."""
         found = next(
             (
                 (spec, handler, m)
@@ -46,20 +48,26 @@ class Sandbox:
             raise StripeError(f"Unrecognized request URL ({method}: {path}).", status=404)
         spec, handler, match = found
         check({k: v for k, v in params.items() if k != "expand"}, spec)
+        headers = {}
         with self.store.lock:
             if method == "POST" and idempotency_key:
                 object_id = match.groupdict().get("id", "")
-                status, body = self._idempotent(idempotency_key, path, params, handler, object_id)
+                status, body, replayed = self._idempotent(
+                    idempotency_key, path, params, handler, object_id
+                )
+                headers["Idempotency-Key"] = idempotency_key
+                if replayed:
+                    headers["Idempotent-Replayed"] = "true"
             else:
                 status = 200
                 body = self.store.snapshot(handler(self, params, match.groupdict().get("id", "")))
             complete(body)
             self.answers.append(body)
-            return status, body
+            return status, body, headers
 
     def _idempotent(
         self, key: str, path: str, params: dict[str, Any], handler: Handler, object_id: str
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any], bool]:
         fingerprint = hashlib.sha256(repr((path, sorted(params.items()))).encode()).hexdigest()
         if key in self.store.idempotency:
             seen, status, body = self.store.idempotency[key]
@@ -69,10 +77,10 @@ class Sandbox:
                     f"were first used with. Try using a key other than '{key}'.",
                     type="idempotency_error",
                 )
-            return status, body
+            return status, self.store.snapshot(body), True
         body = self.store.snapshot(handler(self, params, object_id))
         self.store.idempotency[key] = (fingerprint, 200, body)
-        return 200, body
+        return 200, self.store.snapshot(body), False
 
 
 def _get(kind: str) -> Handler:

@@ -90,10 +90,11 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/p/session/"):
             return self._portal_page(parts.path.removeprefix("/p/session/"), body)
         self.server.running.wait(timeout=120)
+        headers: dict[str, str] = {}
         try:
             self._authenticate()
             params = decode(body if self.command == "POST" else parts.query)
-            status, payload = self.server.sandbox.handle(
+            status, payload, headers = self.server.sandbox.handle(
                 self.command, parts.path, params, self.headers.get("Idempotency-Key")
             )
         except FormError as error:
@@ -119,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
                     }
                 },
             )
-        self._send(status, json.dumps(payload).encode(), "application/json")
+        self._send(status, json.dumps(payload).encode(), "application/json", headers)
 
     def _authenticate(self) -> None:
         token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -172,10 +173,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: int, data: bytes, content_type: str) -> None:
+    def _send(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", f"{content_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Stripe-Version", "sandbox")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)

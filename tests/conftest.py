@@ -1,8 +1,10 @@
 import pytest
 import stripe
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
 from articles import page_cache
+from donations import stripe_gateway
 from stripe_sandbox.server import SandboxServer
 from stripe_testkit.testmode import TestModeStripe
 from tests.factories import DonationFactory, StaffUserFactory
@@ -21,11 +23,20 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_ro
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
-    """Rate-limit counters live in the cache (a table of the test database): every
-    test that uses the database starts from zero. (Tests that do not cannot reach it.)"""
+    """Rate-limit counters and the content version live in the caches (tables of the
+    test database, or Redis): every test that uses the database starts from empty
+    caches. (Tests that do not cannot reach them.)"""
     if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
         request.getfixturevalue("_django_db_helper")
-        cache.clear()
+        for alias in settings.CACHES:
+            caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stripe_guard():
+    """Each test starts with Stripe's circuit breaker closed (donations.stripe_guard)."""
+    stripe_gateway._guard.cache_clear()
+    stripe_gateway._gateway.cache_clear()
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +117,8 @@ def site_with_sandbox(live_server, stripe_settings):
     server.start()
     stripe_settings.STRIPE_API_BASE = server.url
     stripe_settings.DONATION_RATE_LIMIT = "1000/m"
+    stripe_settings.DONATION_EMAIL_RATE_LIMIT = "1000/m"
+    stripe_settings.DONATION_SITE_RATE_LIMIT = "1000/m"
     yield live_server, server
     server.stop()
 

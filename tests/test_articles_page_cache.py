@@ -1,14 +1,19 @@
 """Cached pages (articles.page_cache): per-visitor tokens, edits shown at once, few queries."""
 
 import re
+import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from articles.page_cache import VERSION_KEY, content_version
 from donations.models import Donation, DonationBox
 from stripe_testkit.waiting import wait_until
 from tests.factories import (
@@ -144,3 +149,89 @@ def test_a_logged_in_editor_always_gets_the_full_page(client):
         "Preview: this article is not public"
         in client.get(draft.get_absolute_url()).content.decode()
     )
+
+
+def test_an_unpublished_article_never_comes_back_when_the_version_is_lost(client):
+    """The version used to restart at 1 when its entry expired (after 300 s) or was
+    culled, and the pages kept under 1 were served again."""
+    article = ArticleFactory()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    caches["durable"].delete(VERSION_KEY)  # expired, evicted, or Redis restarted empty
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def seconds_left(store, key):
+    """How long the cache keeps `key` (None: for ever)."""
+    if hasattr(store, "ttl"):  # django-redis
+        return store.ttl(key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT expires FROM {store._table} WHERE cache_key = %s",  # noqa: S608 - ours
+            [store.make_key(key)],
+        )
+        (expires,) = cursor.fetchone()
+    expires = expires if isinstance(expires, str) else expires.isoformat()
+    return None if expires.startswith("9999") else 0
+
+
+def test_the_content_version_is_kept_for_ever(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    article.save()  # bumped: it used to get the cache's default 300 s
+    assert seconds_left(caches["durable"], VERSION_KEY) is None
+
+
+def test_a_flood_of_entries_in_the_ordinary_cache_keeps_the_version(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    version = content_version()
+    for n in range(400):
+        caches["default"].set(f"filler-{n}", n)
+    assert content_version() == version
+
+
+def test_hosts_with_other_ports_share_one_page(client, django_assert_max_num_queries):
+    """600 ports used to keep 600 pages (and push out the others: 512 are kept)."""
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    for port in range(1, 601):
+        page = client.get(article.get_absolute_url(), HTTP_HOST=f"127.0.0.1:{port}")
+        assert page.status_code == 200
+    with django_assert_max_num_queries(1):  # the version: a page cache hit
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_page_of_an_article_is_served_once_its_unpublishing_committed():
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    stop, seen = threading.Event(), []  # (when the request started, its status)
+
+    def read():
+        client = Client()
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                seen.append((started, client.get(url).status_code))
+        finally:
+            connection.close()
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        wait_until(lambda: len(seen) >= 40, 30, "pages served")
+        with transaction.atomic():  # as the admin saves it
+            article.status = Article.Status.DRAFT
+            article.save()
+        committed = time.monotonic()
+        wait_until(lambda: sum(t > committed for t, _ in seen) >= 100, 30, "later pages")
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert [status for _, status in seen[:40]] == [200] * 40
+    assert {status for started, status in seen if started > committed} == {404}

@@ -31,7 +31,7 @@ def test_home_is_paginated(client):
     assert client.get("/?page=9").status_code == 404
 
 
-def test_article_page_has_h1_article_meta_and_og_tags(client):
+def test_article_page_has_h1_article_meta_and_og_tags(client, settings):
     article = ArticleFactory(title="A <b>title</b>", summary="Summary text", body="Body text.")
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
@@ -41,7 +41,7 @@ def test_article_page_has_h1_article_meta_and_og_tags(client):
     assert "<p>Body text.</p>" in html
     assert "<title>A &lt;b&gt;title&lt;/b&gt; · " in html
     assert '<meta name="description" content="Summary text">' in html
-    canonical = f"http://testserver{article.get_absolute_url()}"
+    canonical = f"{settings.SITE_URL}{article.get_absolute_url()}"  # whatever the Host
     assert f'<link rel="canonical" href="{canonical}">' in html
     assert f'<meta property="og:url" content="{canonical}">' in html
     assert '<meta property="og:type" content="article">' in html
@@ -93,3 +93,21 @@ def test_500_page_stands_alone():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace", "patch"])
+def test_pages_answer_only_get_and_head(client, method):
+    article = ArticleFactory()
+    for path in ("/", article.get_absolute_url()):
+        response = client.generic(method.upper(), path)
+        assert response.status_code == 405, (method, path)
+        assert "Body" not in response.content.decode()
+    assert client.head(article.get_absolute_url()).status_code == 200
+
+
+def test_public_pages_tell_browsers_to_check_again(client):
+    article = ArticleFactory()
+    for path in ("/", article.get_absolute_url()):
+        for _ in range(2):  # rendered, then from the page cache
+            response = client.get(path)
+            assert response["Cache-Control"] == "private, no-cache"

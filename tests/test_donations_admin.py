@@ -1,6 +1,6 @@
 import pytest
 
-from donations.models import Donation
+from donations.models import Campaign, Donation
 from donations.stripe_gateway import PINNED_API_VERSION
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
 from tests.stripe_events import checkout_session, event
@@ -134,3 +134,44 @@ def test_payments_and_webhook_events_cannot_be_deleted(staff_client, donation):
     payment = donation.payments.get()
     response = staff_client.get(f"/admin/donations/payment/{payment.pk}/delete/")
     assert response.status_code == 403
+
+
+CAMPAIGN_FORM = {"name": "Winter appeal", "slug": "winter-appeal", "description": "",
+                 "currency": "usd", "active": "on"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("presets", "goal", "message"),
+    [
+        ('["abc"]', "", "Each amount is whole cents from 100 to 1000000; &quot;abc&quot; is not."),
+        ("[1e300]", "", "1e+300 is not."),
+        ("5", "", "Give 1 to 6 amounts"),
+        ("[[1]]", "", "[1] is not."),
+        ("[1000, 1000]", "", "Each amount may be offered once."),
+        ("[50]", "", "50 is not."),
+        ("[1000]", "0", "Ensure this value is greater than or equal to 1."),
+        ("[1000]", "-5", "Ensure this value is greater than or equal to"),
+    ],
+)
+def test_campaign_amounts_staff_type_are_checked_with_a_message(
+    staff_client, presets, goal, message
+):
+    data = {**CAMPAIGN_FORM, "preset_amounts": presets, "goal_cents": goal}
+    response = staff_client.post("/admin/donations/campaign/add/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Campaign.objects.filter(slug="winter-appeal").exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["created_at__year=99999", "created_at__year=0", "created_at__month=13",
+              "received_at__year=99999", "paid_at__day=32", "published_at__year=abc"],
+)  # fmt: skip
+def test_a_date_no_list_can_show_is_dropped_with_a_message(staff_client, query):
+    for url in ("/admin/donations/donation/", "/admin/donations/payment/",
+                "/admin/donations/webhookevent/", "/admin/articles/article/",
+                "/admin/donations/campaign/"):  # fmt: skip
+        response = staff_client.get(f"{url}?{query}&q=x", follow=True)
+        assert response.status_code == 200, url
+        assert response.redirect_chain[0][0] == f"{url}?q=x"
+        assert "That date is not one the list can show." in response.content.decode()

@@ -35,7 +35,10 @@ def test_staff_refund_part_of_a_payment_through_stripe(staff_client, paid, fake_
     fake_stripe.answer("POST", "/v1/refunds", REFUND)
     page = refund_action(staff_client, paid).content.decode()
     assert 'value="20.00"' in page  # all that is left, by default
-    done = refund_action(staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "5.00"})
+    assert f'name="seen-{paid.pk}" value="0"' in page  # what was refunded when shown
+    done = refund_action(
+        staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "5.00", f"seen-{paid.pk}": "0"}
+    )
     assert "Stripe is refunding $5.00" in done.content.decode()
     (request,) = fake_stripe.calls("POST", "/v1/refunds")
     assert (request.form["payment_intent"], request.form["amount"]) == ("pi_1", "500")
@@ -47,8 +50,35 @@ def test_staff_refund_part_of_a_payment_through_stripe(staff_client, paid, fake_
 def test_a_refund_beyond_what_is_left_is_refused_before_stripe(staff_client, paid, fake_stripe):
     paid.amount_refunded_cents = 1500
     paid.save()
-    done = refund_action(staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "6"})
+    done = refund_action(
+        staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "6", f"seen-{paid.pk}": "1500"}
+    )
     assert "between $0.01 and $5.00 can be refunded" in done.content.decode()
+    assert fake_stripe.requests == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["Infinity", "-Infinity", "1e999999", "NaN", "abc", "", "1.005", "-5", "0"]
+)
+def test_a_refund_amount_that_is_no_amount_gets_a_message(staff_client, paid, fake_stripe, typed):
+    done = refund_action(
+        staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": typed, f"seen-{paid.pk}": "0"}
+    )
+    assert done.status_code == 200
+    page = done.content.decode()
+    assert "enter an amount in dollars" in page or "between $0.01 and $20.00" in page
+    assert fake_stripe.requests == []
+
+
+def test_a_refund_asked_of_a_payment_refunded_since_is_refused(staff_client, paid, fake_stripe):
+    """Two staff opened the form at once; the first one's refund is recorded: the second
+    asks on what it saw, and is told, not refunded again."""
+    paid.amount_refunded_cents = 500
+    paid.save()
+    done = refund_action(
+        staff_client, paid, confirm="yes", **{f"amount-{paid.pk}": "5", f"seen-{paid.pk}": "0"}
+    )
+    assert "has had a refund recorded since the form was opened" in done.content.decode()
     assert fake_stripe.requests == []
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from donations.models import Campaign
 from tests.factories import CampaignArticleFactory, DonationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,13 @@ def test_a_goal_passed_fills_the_bar_and_no_goal_shows_no_bar(client, article):
     campaign.goal_cents = None
     campaign.save()
     assert "campaign-bar" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_amounts_saved_before_they_were_checked_do_not_break_the_page(client, article):
+    campaign = article.donation_box.campaign
+    Campaign.objects.filter(pk=campaign.pk).update(preset_amounts=["abc", 1e300, [1], 2000, 2000])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">$20</label>" in html
+    assert "abc" not in html
+    Campaign.objects.filter(pk=campaign.pk).update(preset_amounts=5)
+    assert client.get(article.get_absolute_url()).status_code == 200

@@ -12,6 +12,7 @@ from django.conf import settings
 from donations.testmode.visitor import Visitor
 from stripe_testkit.cards import VISA
 from stripe_testkit.waiting import wait_until
+from tests.stripe_events import event, sign
 
 
 def free_port() -> int:
@@ -53,7 +54,7 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
     if server == "gunicorn":
         # A request still in flight at Ctrl-C may hold its worker for up to the
         # graceful timeout (GUNICORN_TIMEOUT); 10 s keeps the shutdown inside the wait.
-        site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40,
+        site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40, STRIPE_SANDBOX="true",
                         GUNICORN_WORKERS="2", GUNICORN_TIMEOUT="10")  # fmt: skip
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                        env=site_env, cwd=settings.BASE_DIR, check=True)  # fmt: skip
@@ -77,6 +78,15 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
         thanks = visitor.pay(checkout, VISA)
         assert thanks.status_code == 200
         wait_until(lambda: ">Paid<" in visitor.http.get(thanks.url, timeout=5).text, 30, "Paid")
+        # The sandbox signs with a secret drawn for this start: the development secret
+        # the README used to publish signs nothing the site accepts.
+        forged = event("checkout.session.completed", {"id": "cs_x", "object": "checkout.session"})
+        answer = visitor.http.post(
+            f"http://127.0.0.1:{site_port}/stripe/webhook/", data=forged, timeout=5,
+            headers={"Stripe-Signature": sign(forged, "whsec_sandbox_development_only"),
+                     "Content-Type": "application/json"},
+        )  # fmt: skip
+        assert answer.status_code == 400
     finally:
         visitor.http.close()  # no keep-alive connection left for the server to wait on
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
@@ -86,3 +96,21 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
         assert "Booting worker" in output
         assert '"POST /articles/the-ongoing-assault-on-287g/donate/ HTTP/1.1" 303' in output
     wait_until(lambda: not answers(sandbox_port), 10, "the sandbox to stop with the site")
+
+
+def test_make_serve_refuses_to_start_without_stripe_keys(site_env):
+    site_env.update(DEBUG="false", SECRET_KEY="serve-test-" + "x" * 40)
+    refused = subprocess.run(
+        [str(settings.BASE_DIR / "scripts" / "run-site"), "--production"],
+        env=site_env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET" in refused.stderr
+    assert not answers(int(site_env["PORT"])) and not answers(int(site_env["SANDBOX_PORT"]))
+    site_env["STRIPE_SECRET_KEY"] = "sk_test_" + "x" * 24
+    refused = subprocess.run(
+        [str(settings.BASE_DIR / "scripts" / "run-site"), "--production"],
+        env=site_env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "make serve needs STRIPE_WEBHOOK_SECRET" in refused.stderr

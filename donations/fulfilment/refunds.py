@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Q
@@ -19,10 +21,11 @@ def charge_refunded(charge: Any) -> Donation | None:
     """`amount_refunded` is the charge's total refunded so far (full or partial): the
     payment, first or renewal, is found by its payment intent or its charge."""
     intent_id = stripe_id(field(charge, "payment_intent"))
-    match = Q(stripe_charge_id=charge.id) | (
-        Q(stripe_payment_intent_id=intent_id) if intent_id else Q()
-    )
-    payment = Payment.objects.select_for_update().filter(match).first()
+    match = [Q(stripe_charge_id=charge.id)] if charge.id else []
+    match += [Q(stripe_payment_intent_id=intent_id)] if intent_id else []
+    if not match:  # no id to go by: it can be no payment of ours
+        return None
+    payment = Payment.objects.select_for_update().filter(reduce(or_, match)).first()
     if payment is None:
         logger.debug("Refunded charge %s matches no payment of ours", charge.id)
         return None

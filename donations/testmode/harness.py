@@ -135,6 +135,8 @@ def harness(*, offline: bool) -> Iterator[Harness]:
             # Receipts stay in memory (django.core.mail.outbox), not printed in the report.
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DONATION_RATE_LIMIT": "10000/m",
+            "DONATION_EMAIL_RATE_LIMIT": "10000/m",
+            "DONATION_SITE_RATE_LIMIT": "10000/m",
             "ALLOWED_HOSTS": ["127.0.0.1"],
             "STRIPE_WEBHOOK_SECRET": secret,
         }

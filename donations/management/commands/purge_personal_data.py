@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from donations.models import Donation, WebhookEvent
+from donations.personal_data import erase_donor
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         )
         erased = 0
         for donation in unpaid.iterator():
-            donation.erase_personal_data()
+            erase_donor(donation)
             erased += 1
         payloads = (
             WebhookEvent.objects.filter(

@@ -1,0 +1,112 @@
+"""A stalled Stripe holds few threads: the bulkhead and the circuit breaker."""
+
+import threading
+import time
+
+import pytest
+import stripe
+from django.test import Client
+
+from donations.stripe_guard import CallGuard, StripeUnavailable
+from stripe_testkit.waiting import wait_until
+from tests.factories import CampaignArticleFactory, donation_form_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SESSION = {"id": "cs_test_g", "object": "checkout.session",
+           "url": "https://checkout.stripe.com/c/pay/cs_test_g"}  # fmt: skip
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fail(guard: CallGuard) -> None:
+    with pytest.raises(stripe.APIConnectionError), guard.call():
+        raise stripe.APIConnectionError("timed out", should_retry=True)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_breaker_opens_after_failures_in_a_row_and_one_call_tries_again():
+    clock = Clock()
+    guard = CallGuard(max_concurrent=4, failures_to_open=2, open_seconds=30, clock=clock)
+    fail(guard)
+    with guard.call():  # a success in between: the count starts again
+        pass
+    fail(guard)
+    fail(guard)
+    assert guard.is_open
+    with pytest.raises(StripeUnavailable), guard.call():
+        pass
+    clock.now = 31
+    # The one that tries again does so alone.
+    with guard.call(), pytest.raises(StripeUnavailable), guard.call():
+        pass
+    assert not guard.is_open
+    with guard.call():
+        pass
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_failed_retry_opens_the_breaker_again():
+    clock = Clock()
+    guard = CallGuard(max_concurrent=4, failures_to_open=1, open_seconds=30, clock=clock)
+    fail(guard)
+    clock.now = 31
+    fail(guard)
+    clock.now = 60
+    with pytest.raises(StripeUnavailable), guard.call():
+        pass
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.DONATION_RATE_LIMIT = settings.DONATION_EMAIL_RATE_LIMIT = "1000/m"
+
+
+def donate(article, email):
+    data = donation_form_data(token="", email=email)
+    return Client().post(f"{article.get_absolute_url()}donate/", data)
+
+
+def test_one_call_too_many_fails_at_once_while_the_others_wait(fake_stripe, settings):
+    settings.STRIPE_MAX_CONCURRENT_CALLS = 1
+    settings.STRIPE_READ_TIMEOUT = 20
+    article = CampaignArticleFactory()
+    fake_stripe.answer("POST", "/v1/checkout/sessions", SESSION)
+    stall = fake_stripe.stall("POST", "/v1/checkout/sessions")
+    first = []
+    waiting = threading.Thread(target=lambda: first.append(donate(article, "a@example.org")))
+    waiting.start()
+    try:
+        assert stall.arrived.wait(10)
+        started = time.monotonic()
+        refused = donate(article, "b@example.org")
+        assert time.monotonic() - started < 2
+        assert refused.status_code == 502
+        assert "We could not reach our payment provider" in refused.content.decode()
+    finally:
+        stall.release()
+        waiting.join()
+    assert first[0].status_code == 303
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
+
+
+def test_after_time_outs_donors_are_answered_at_once_until_stripe_answers(fake_stripe, settings):
+    settings.STRIPE_READ_TIMEOUT = 0.2
+    settings.STRIPE_BREAKER_FAILURES = 2
+    settings.STRIPE_BREAKER_SECONDS = 0.5
+    article = CampaignArticleFactory()
+    fake_stripe.answer("POST", "/v1/checkout/sessions", SESSION)
+    stall = fake_stripe.stall("POST", "/v1/checkout/sessions")
+    assert [donate(article, f"{n}@example.org").status_code for n in range(2)] == [502, 502]
+    started = time.monotonic()
+    assert donate(article, "fast@example.org").status_code == 502
+    assert time.monotonic() - started < 0.2  # no call: the breaker is open
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2
+    stall.release()
+    del fake_stripe.stalled[("POST", "/v1/checkout/sessions")]
+    wait_until(lambda: donate(article, "back@example.org").status_code == 303, 10, "Stripe")
