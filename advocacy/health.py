@@ -36,10 +36,14 @@ def _database() -> bool:
 
 
 def _cache() -> bool:
-    key, value = "healthz", secrets.token_hex(8)
+    # A key of its own: checks running at once on several instances must not read
+    # each other's value (one key for all made concurrent checks fail).
+    key, value = f"healthz:{secrets.token_hex(8)}", secrets.token_hex(8)
     try:
         cache.set(key, value, timeout=10)
-        return bool(cache.get(key) == value)
+        answered = cache.get(key) == value
+        cache.delete(key)
+        return bool(answered)
     except Exception:
         logger.exception("Health check: the cache is unreachable")
         return False

@@ -11,7 +11,9 @@ address; both instances answer it, and only 10 may open a Checkout.
 Afterwards it checks the records: no request failed, every Checkout Session was
 created once and belongs to exactly one donation, every paid session's donation is
 recorded paid with one payment (webhooks delivered through the proxy), and the
-burst got exactly 10 sessions. It prints the figures and exits non-zero on any miss.
+burst got exactly 10 sessions. Then come the attacks of scripts/load_attacks.py: a
+flood of new e-mail addresses from one address, an unpublishing under load, and Stripe
+stalled for 30 s. It prints the figures and exits non-zero on any miss.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from requests.adapters import HTTPAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 django.setup()
+
+import load_attacks  # noqa: E402
 
 from donations.models import Donation, DonationBox  # noqa: E402
 from donations.testmode.harness import RunError  # noqa: E402
@@ -111,7 +115,7 @@ def donor(site: str, path: str, number: int, deadline: float, tally: Tally) -> N
 def burst(site: str, path: str) -> tuple[list[int], set[str], list[str]]:
     """25 donate POSTs at once from one address, inside one rate-limit window."""
     address = "127.0.1.1"
-    window_end = _window_end(address, 60)
+    window_end = _window_end(f"ip:{address}", 60)  # donations.ratelimits.ip_key
     wait_until(lambda: window_end() - time.time() > 15, 60, "a fresh rate-limit window")
     visitor = visitor_from(site, address)
     page = visitor.http.get(site + path, timeout=30)
@@ -161,6 +165,7 @@ def main() -> int:
     parser.add_argument("--sandbox", required=True, help="the payments sandbox's address")
     parser.add_argument("--donors", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sandbox-pid", type=int, required=True, help="stopped to stall it")
     args = parser.parse_args()
     if not 1 <= args.donors <= 200 or not 1 <= args.seconds <= 300:
         parser.error("at most 200 donors and 300 seconds")
@@ -180,7 +185,29 @@ def main() -> int:
     statuses, upstreams, burst_sessions = burst(args.site, path)
     stripe = TestModeStripe("sk_test_sandbox", api_base=args.sandbox)
     stripe.wait_for_webhooks(timeout=180)
-    return report(tally, elapsed, statuses, upstreams, burst_sessions, stripe)
+    status = report(tally, elapsed, statuses, upstreams, burst_sessions, stripe)
+    return attacks(args.site, path, args.sandbox_pid) or status
+
+
+def attacks(site: str, path: str, sandbox_pid: int) -> int:
+    """The attacks, once the donors' records are checked (a stalled Checkout can still be
+    created at Stripe once it resumes)."""
+    window_end = _window_end("ip:127.0.2.1", 60)
+    wait_until(lambda: window_end() - time.time() > 40, 60, "a fresh rate-limit window")
+    make = lambda address: visitor_from(site, address)  # noqa: E731
+    problems = []
+    for found in (
+        load_attacks.flood(make, site, path),
+        load_attacks.unpublish(make, site, path),
+        load_attacks.stall(make, site, path, sandbox_pid),
+    ):
+        for line in found.lines:
+            print(line)
+        problems += found.problems
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    print(f"load_test attacks: {0 if problems else 1} passed, {1 if problems else 0} failed")
+    return 1 if problems else 0
 
 
 def report(tally, elapsed, statuses, upstreams, burst_sessions, stripe) -> int:  # type: ignore[no-untyped-def]
