@@ -5,7 +5,8 @@ connect and read timeouts, each try). Were Stripe to stall, donors would hold ev
 thread and visitors reading articles would wait behind them. Per process:
 
 - a bulkhead: at most `max_concurrent` calls wait on Stripe at once (fewer than the
-  process has threads, so that some always serve pages); one more fails at once;
+  process has threads, so that some always serve pages); one more waits at most
+  SLOT_WAIT seconds for a turn (a healthy Stripe answers within it), then fails;
 - a circuit breaker: after `failures_to_open` calls in a row that could not reach
   Stripe (a time-out, a refused connection), calls fail at once for `open_seconds`;
   then one call tries again, and its success closes the breaker.
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 import stripe
 
 logger = logging.getLogger(__name__)
+SLOT_WAIT = 0.1  # seconds a call waits for a turn, holding its thread
 
 
 class StripeUnavailable(stripe.APIConnectionError):
@@ -56,7 +58,7 @@ class CallGuard:
     def call(self) -> Iterator[None]:
         """Around one try of one request: refuses it, or counts how it went."""
         probe = self._admit()
-        if not self._slots.acquire(blocking=False):
+        if not self._slots.acquire(timeout=SLOT_WAIT):
             self._end_probe(probe)
             raise StripeUnavailable("Too many requests are already waiting on Stripe.")
         try:
