@@ -19,7 +19,7 @@ from donations.admin_actions import (
     refund_payments,
     resend_receipts,
 )
-from donations.models import Campaign, Donation, Payment, WebhookEvent, format_cents, net_received
+from donations.models import Campaign, Donation, Payment, WebhookEvent, net_received, shown
 from donations.overview import campaign_figures
 from donations.personal_data import erase_donor
 from donations.stripe_gateway import PINNED_API_VERSION
@@ -119,10 +119,11 @@ class CampaignAdmin(SafeDateLookups):
             raise PermissionDenied
         rows = [
             {
-                "campaign": f.campaign, "raised": format_cents(f.raised_cents),
-                "raised_this_month": format_cents(f.raised_this_month_cents),
+                "campaign": f.campaign, "raised": shown(f.raised_cents, f.campaign.currency),
+                "raised_this_month": shown(f.raised_this_month_cents, f.campaign.currency),
                 "active_recurring": f.active_recurring,
-                "scheduled": format_cents(f.scheduled_cents), "past_due": f.past_due,
+                "scheduled": shown(f.scheduled_cents, f.campaign.currency),
+                "past_due": f.past_due,
                 "flagged": f.flagged,
             }
             for f in campaign_figures()
@@ -133,11 +134,11 @@ class CampaignAdmin(SafeDateLookups):
 
     @admin.display(description="Goal")
     def goal(self, obj: Campaign) -> str:
-        return format_cents(obj.goal_cents) if obj.goal_cents else "–"
+        return shown(obj.goal_cents, obj.currency) if obj.goal_cents else "–"
 
     @admin.display(description="Raised", ordering="raised")
     def raised_amount(self, obj: Any) -> str:
-        return format_cents(obj.raised)
+        return shown(obj.raised, obj.currency)
 
     @admin.display(description="Donations", ordering="donation_total")
     def donation_count(self, obj: Any) -> int:
@@ -156,15 +157,15 @@ class PaymentInline(admin.TabularInline):
 
     @admin.display(description="Amount")
     def amount(self, obj: Payment) -> str:
-        return format_cents(obj.amount_cents)
+        return obj.amount_display
 
     @admin.display(description="Refunded")
     def refunded(self, obj: Payment) -> str:
-        return format_cents(obj.amount_refunded_cents) if obj.amount_refunded_cents else "–"
+        return obj.refunded_display if obj.amount_refunded_cents else "–"
 
     @admin.display(description="Net")
     def net(self, obj: Payment) -> str:
-        return format_cents(obj.net_cents)
+        return shown(obj.net_cents, obj.currency)
 
     @admin.display(description="Stripe")
     def links(self, obj: Payment) -> str:
@@ -243,7 +244,7 @@ class DonationAdmin(StaffPermissions, SafeDateLookups):
 
     @admin.display(description="Received (net of refunds)", ordering="net")
     def net_received(self, obj: Any) -> str:
-        return format_cents(obj.net)
+        return shown(obj.net, obj.currency)
 
     @admin.display(description="Attention", boolean=True)
     def flagged(self, obj: Donation) -> bool:
@@ -269,7 +270,7 @@ class PaymentAdmin(StaffPermissions, ReadOnlyAdmin):
 
     @admin.display(description="Refunded")
     def refunded(self, obj: Payment) -> str:
-        return format_cents(obj.amount_refunded_cents) if obj.amount_refunded_cents else "–"
+        return obj.refunded_display if obj.amount_refunded_cents else "–"
 
 
 @admin.register(WebhookEvent)

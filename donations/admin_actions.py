@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import admin, messages
@@ -12,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from donations import receipts, staff_actions
-from donations.models import Donation, Payment
-from donations.money import cents_as_decimal
+from donations.models import Donation, Payment, shown
+from donations.money import NotAnAmount, parse_units, symbol, typed
 from donations.staff_actions import StaffActionError
 
 
@@ -28,7 +27,7 @@ def refund_payments(
         for payment in payments:
             _refund_one(modeladmin, request, payment)
         return None
-    rows = [(p, cents_as_decimal(staff_actions.refundable_cents(p))) for p in payments]
+    rows = [(p, typed(staff_actions.refundable_cents(p), p.currency)) for p in payments]
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Refund payments",
@@ -40,11 +39,14 @@ def refund_payments(
 
 
 def _refund_one(modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Payment) -> None:
-    amount = cents_typed(request.POST.get(f"amount-{payment.pk}", ""))
+    amount = cents_typed(request.POST.get(f"amount-{payment.pk}", ""), payment.currency)
     seen = request.POST.get(f"seen-{payment.pk}", "")
     if amount is None or not seen.isdigit():
+        example = typed(1250 if payment.currency == "usd" else 1000, payment.currency)
         modeladmin.message_user(
-            request, f"{payment}: enter an amount in dollars, like 12.50.", messages.ERROR
+            request,
+            f"{payment}: enter an amount in {payment.currency.upper()}, like {example}.",
+            messages.ERROR,
         )
         return
     try:
@@ -55,27 +57,29 @@ def _refund_one(modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Pay
     if repeated:
         modeladmin.message_user(
             request,
-            f"Stripe had already made this refund of ${cents_as_decimal(amount)} of {payment} "
-            f"({refund_id}): the request was sent twice; nothing more was refunded.",
+            f"Stripe had already made this refund of {shown(amount, payment.currency)} of "
+            f"{payment} ({refund_id}): the request was sent twice; nothing more was refunded.",
             messages.WARNING,
         )
         return
     modeladmin.message_user(
         request,
-        f"Stripe is refunding ${cents_as_decimal(amount)} of {payment} ({refund_id}); "
+        f"Stripe is refunding {shown(amount, payment.currency)} of {payment} ({refund_id}); "
         "it shows here when Stripe confirms.",
     )
 
 
-def cents_typed(text: str) -> int | None:
-    """Cents of an amount staff typed ("12.50", "$1,000"); None if it is not one."""
+def cents_typed(text: str, currency: str) -> int | None:
+    """The smallest units of an amount staff typed ("12.50", "$1,000"); None if it is
+    not one of `currency`."""
+    clean = text.strip().replace(",", "")
+    clean = clean.removeprefix(symbol(currency)).removeprefix("$").strip()
+    if len(clean) > 20:
+        return None
     try:
-        value = Decimal(text.strip().replace("$", "").replace(",", ""))
-    except InvalidOperation:
+        return parse_units(clean, currency)
+    except NotAnAmount:
         return None
-    if not value.is_finite() or value.as_tuple().exponent < -2 or abs(value) > 10**9:
-        return None
-    return int(value * 100)
 
 
 @admin.action(description="Cancel the remaining payments now", permissions=["cancel"])

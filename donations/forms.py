@@ -2,57 +2,32 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crispy_forms.bootstrap import PrependedAppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Campaign, Frequency, format_cents
+from donations.amount_field import AmountField, decimals_typed
+from donations.models import Campaign, Frequency, amount_limits, shown
+from donations.money import symbol
 
 MIN_COUNT = 2
 MAX_COUNT = 12
 MAX_YEARLY_COUNT = 5
 
 
-# Dollars as people in the US write them: "25", "25.5", "1,250.50", "$1,000". A comma
-# only ever groups thousands, so "1,50" or "12,50" (a decimal comma) is refused rather
-# than read as $150 or $1,250; so is "1_000", which Python alone would accept.
-# (More decimals and a minus sign pass here so that the field says what is wrong.)
-US_DOLLARS = re.compile(r"^-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-
-
-class DollarField(forms.DecimalField):
-    """A US-dollar amount typed by a person: "$1,250.50" is fine, "12,50" is not."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in dollars, like 25, 12.50 or 1,250.50."),
-    }
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and value.strip():
-            text = value.strip()
-            if not US_DOLLARS.match(text):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text.replace("$", "").replace(",", "").strip()
-        return super().to_python(value)
-
-
 class DonationForm(forms.Form):
     amount = forms.ChoiceField(
         label=_("How much would you like to donate?"), widget=forms.RadioSelect, required=False
     )
-    other_amount = DollarField(
-        label=_("Other amount (USD)"),
+    other_amount = AmountField(
+        label=_("Other amount"),
         required=False,
-        max_digits=12,
-        decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     frequency = forms.ChoiceField(
@@ -94,9 +69,19 @@ class DonationForm(forms.Form):
                 "You entered %(email)s before; please type it again."
             ) % {"email": email_hint}
         self.campaign = campaign
+        self.currency = campaign.currency.lower()
         self.fields["amount"].choices = [
-            (str(cents), format_cents(cents)) for cents in campaign.offered_amounts
+            (str(amount), shown(amount, self.currency)) for amount in campaign.offered_amounts
         ]
+        other = AmountField(
+            currency=self.currency,
+            label=_("Other amount (%(code)s)") % {"code": self.currency.upper()},
+            required=False,
+            widget=self.fields["other_amount"].widget,
+        )
+        if decimals_typed(self.currency) == 0:
+            other.widget.attrs["inputmode"] = "numeric"
+        self.fields["other_amount"] = other
         self.helper = self._helper()
 
     def _helper(self) -> FormHelper:
@@ -105,7 +90,7 @@ class DonationForm(forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("amount", template="donations/amount_buttons.html"),
-            PrependedText("other_amount", "$"),
+            PrependedText("other_amount", symbol(self.currency)),
             PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
             Div(Field("payment_count"), css_class="payment-count"),
             Div(
@@ -136,11 +121,8 @@ class DonationForm(forms.Form):
         value: Decimal | None = self.cleaned_data.get("other_amount")
         if value is None:
             return None
-        try:
-            cents = int((value * 100).to_integral_exact())
-        except InvalidOperation:
-            raise forms.ValidationError(_("Enter an amount in dollars and cents.")) from None
-        return cents
+        field: AmountField = self.fields["other_amount"]  # type: ignore[assignment]
+        return field.minor_units(value)
 
     @property
     def is_bot(self) -> bool:
@@ -169,12 +151,12 @@ class DonationForm(forms.Form):
             return None
         cents = other if other is not None else int(chosen)
         field = "other_amount" if other is not None else "amount"
-        low, high = settings.DONATION_MIN_CENTS, settings.DONATION_MAX_CENTS
+        low, high = amount_limits(self.currency)
         if not low <= cents <= high:
             self.add_error(
                 field,
                 _("Donations must be between %(low)s and %(high)s.")
-                % {"low": format_cents(low), "high": format_cents(high)},
+                % {"low": shown(low, self.currency), "high": shown(high, self.currency)},
             )
             return None
         return cents

@@ -19,7 +19,7 @@ from articles.models import Article
 from donations import lifecycle
 from donations.lifecycle import Event
 from donations.models import Campaign, Donation, Frequency
-from donations.money import cents_as_decimal
+from donations.money import typed
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
     if donation.amount_cents in campaign.offered_amounts:
         initial["amount"] = str(donation.amount_cents)
     else:
-        initial["other_amount"] = cents_as_decimal(donation.amount_cents)
+        initial["other_amount"] = typed(donation.amount_cents, donation.currency)
     if not donation.is_recurring:
         initial["payment_count"] = None
     return initial

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from donations.models import Donation, Payment, net_received
-from donations.money import cents_as_decimal
+from donations.models import Donation, Payment, net_received, shown
+from donations.money import typed
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
 
@@ -40,13 +40,13 @@ def refund(payment: Payment, amount_cents: int, *, seen_refunded_cents: int) -> 
     if seen_refunded_cents != payment.amount_refunded_cents:
         raise StaffActionError(
             f"{payment} has had a refund recorded since the form was opened (now "
-            f"${cents_as_decimal(payment.amount_refunded_cents)} refunded); nothing was "
+            f"{payment.refunded_display} refunded); nothing was "
             "refunded. Look again, then refund what is still due."
         )
     if not 0 < amount_cents <= refundable_cents(payment):
         raise StaffActionError(
-            f"{payment}: between $0.01 and ${cents_as_decimal(refundable_cents(payment))} "
-            "can be refunded."
+            f"{payment}: between {shown(1, payment.currency)} and "
+            f"{shown(refundable_cents(payment), payment.currency)} can be refunded."
         )
     key = f"refund-{payment.pk}-{seen_refunded_cents}-{amount_cents}"
     try:
@@ -93,9 +93,10 @@ def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
         yield _line([
             donation.created_at.strftime("%Y-%m-%d %H:%M:%S"), str(donation.public_id),
             donation.status, donation.campaign.name, donation.first_name, donation.last_name,
-            donation.email, cents_as_decimal(donation.amount_cents), donation.currency.upper(),
+            donation.email, typed(donation.amount_cents, donation.currency),
+            donation.currency.upper(),
             donation.frequency, str(donation.payment_count), str(donation.made),
-            cents_as_decimal(donation.net),
+            typed(donation.net, donation.currency),
             donation.last_paid.strftime("%Y-%m-%d %H:%M:%S") if donation.last_paid else "",
         ])  # fmt: skip
 

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import billing, customers, payments
 from stripe_sandbox.clocks import create_clock
+from stripe_sandbox.money import check_charge
 from stripe_sandbox.store import StripeError
 
 if TYPE_CHECKING:
     from stripe_sandbox.api import Sandbox
 
-MINIMUM_CHARGE = {"usd": 50}
 SESSION_LIFETIME = 24 * 3600
 
 
@@ -42,12 +42,7 @@ def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
         )
     quantity = int(item.get("quantity", 1))
     amount = price["unit_amount"] * quantity
-    if amount < MINIMUM_CHARGE.get(price["currency"], 50):
-        raise StripeError(
-            "The Checkout Session's total amount due must add up to at least $0.50 usd",
-            param="line_items",
-            code="amount_too_small",
-        )
+    check_charge(amount, price["currency"], "line_items")
     session_id = sb.store.new_id("cs_test")
     return sb.store.add(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from donations.money import format_cents as _money
+from stripe_sandbox.money import text
 from stripe_testkit.cards import DECLINED, FAILS_ON_RENEWAL, VISA
 
 STYLE = """
@@ -29,7 +29,7 @@ FREQUENCY = {"week": "every week", "month": "every month", "year": "every year"}
 def checkout_page(session: dict[str, Any], error: str = "", card_number: str = "") -> str:
     line = session["line_items_internal"]
     metadata = session.get("metadata") or {}
-    amount = _money(session["amount_total"])
+    amount = text(session["amount_total"], session["currency"])
     recurring = session["mode"] == "subscription"
     interval = metadata.get("frequency", "")
     count = metadata.get("payment_count", "")

@@ -143,12 +143,12 @@ CAMPAIGN_FORM = {"name": "Winter appeal", "slug": "winter-appeal", "description"
 @pytest.mark.parametrize(
     ("presets", "goal", "message"),
     [
-        ('["abc"]', "", "Each amount is whole cents from 100 to 1000000; &quot;abc&quot; is not."),
+        ('["abc"]', "", "Each amount is a whole number of cents; &quot;abc&quot; is not."),
         ("[1e300]", "", "1e+300 is not."),
         ("5", "", "Give 1 to 6 amounts"),
         ("[[1]]", "", "[1] is not."),
         ("[1000, 1000]", "", "Each amount may be offered once."),
-        ("[50]", "", "50 is not."),
+        ("[50]", "", "$0.50: Donations must be between $1 and $10,000."),
         ("[1000]", "0", "Ensure this value is greater than or equal to 1."),
         ("[1000]", "-5", "Ensure this value is greater than or equal to"),
     ],
@@ -175,3 +175,38 @@ def test_a_date_no_list_can_show_is_dropped_with_a_message(staff_client, query):
         assert response.status_code == 200, url
         assert response.redirect_chain[0][0] == f"{url}?q=x"
         assert "That date is not one the list can show." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("currency", "presets", "message"),
+    [
+        ("xyz", "[1000]", "Select a valid choice. xyz is not one of the available choices."),
+        ("eur", "[30]", "€0.30: Donations must be between €0.50 and €999,999.99."),
+        ("jpy", "[10]", "¥10: Donations must be between ¥50 and ¥99,999,999."),
+        ("bhd", "[12345]", "Stripe takes BHD amounts in steps of BHD0.010."),
+    ],
+)
+def test_a_currency_stripe_does_not_take_or_amounts_it_cannot_charge_are_refused(
+    staff_client, currency, presets, message
+):
+    data = {**CAMPAIGN_FORM, "currency": currency, "preset_amounts": presets, "goal_cents": ""}
+    response = staff_client.post("/admin/donations/campaign/add/", data)
+    assert message in response.content.decode()
+    assert not Campaign.objects.filter(slug="winter-appeal").exists()
+
+
+def test_a_campaign_in_yen_is_saved_with_yen_amounts(staff_client):
+    data = {**CAMPAIGN_FORM, "currency": "jpy", "preset_amounts": "[1000, 3000]",
+            "goal_cents": "500000"}  # fmt: skip
+    assert staff_client.post("/admin/donations/campaign/add/", data).status_code == 302
+    assert Campaign.objects.get(slug="winter-appeal").offered_amounts == [1000, 3000]
+
+
+def test_a_campaign_with_donations_keeps_its_currency(staff_client, donation):
+    campaign = donation.campaign
+    data = {**CAMPAIGN_FORM, "name": campaign.name, "slug": campaign.slug, "currency": "eur",
+            "preset_amounts": "[1000]", "goal_cents": ""}  # fmt: skip
+    response = staff_client.post(f"/admin/donations/campaign/{campaign.pk}/change/", data)
+    assert "This campaign has donations in USD: its currency stays." in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.currency == "usd"

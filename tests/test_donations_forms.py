@@ -3,7 +3,7 @@ import pytest
 from donations.forms import DonationForm
 from tests.factories import CampaignFactory, donation_form_data
 
-DOLLARS = "Enter an amount in dollars, like 25, 12.50 or 1,250.50."
+DOLLARS = "Enter an amount in US dollars, like 25, 12.50 or 1,250.50."
 pytestmark = pytest.mark.django_db
 
 
@@ -107,3 +107,46 @@ def test_errors_are_tied_to_their_inputs():
     assert 'aria-describedby="id_email_error"' in str(form["email"])
     assert 'aria-invalid="true"' in str(form["email"])
     assert "id_payment_count_error id_payment_count_helptext" in str(form["payment_count"])
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "units"),
+    [
+        ("jpy", "1,000", 1000),
+        ("jpy", "¥2500", 2500),
+        ("eur", "€12.50", 1250),
+        ("eur", "12.5", 1250),
+        ("gbp", "£1,250.50", 125050),
+        ("bhd", "12.34", 12340),  # thousandths, the last one 0
+        ("isk", "1000", 100000),  # hundredths of whole krónur
+    ],
+)
+def test_another_amount_is_read_in_the_campaigns_currency(currency, typed, units):
+    campaign = CampaignFactory(currency=currency, preset_amounts=[units])
+    form = DonationForm(donation_form_data(amount="", other_amount=typed), campaign=campaign)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_cents"] == units
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "message"),
+    [
+        ("jpy", "12.50", "Amounts in Japanese yen are whole numbers, like 1,000 or 25,000."),
+        ("jpy", "10", "Donations must be between ¥50 and ¥99,999,999."),
+        ("eur", "0.30", "Donations must be between €0.50 and €999,999.99."),
+        ("bhd", "12.345", "Ensure that there are no more than 2 decimal places."),
+        ("eur", "12,50", "Enter an amount in euros, like 25, 12.50 or 1,250.50."),
+    ],
+)
+def test_another_amount_the_currency_cannot_have_gets_a_message(currency, typed, message):
+    campaign = CampaignFactory(currency=currency)
+    form = DonationForm(donation_form_data(amount="", other_amount=typed), campaign=campaign)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["other_amount"])
+
+
+def test_the_box_shows_the_campaigns_currency():
+    form = DonationForm(campaign=CampaignFactory(currency="jpy", preset_amounts=[1000, 3000]))
+    assert form.fields["amount"].choices == [("1000", "¥1,000"), ("3000", "¥3,000")]
+    assert form.fields["other_amount"].label == "Other amount (JPY)"
+    assert form.fields["other_amount"].widget.attrs["inputmode"] == "numeric"

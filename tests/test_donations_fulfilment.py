@@ -107,7 +107,7 @@ def test_a_different_amount_or_currency_is_recorded_as_stripe_says_and_flagged(p
     donation.refresh_from_db()
     payment = donation.payments.get()
     assert (payment.amount_cents, payment.currency) == (2500, "eur")
-    assert "reported $25 EUR; the donation is $20 USD" in donation.attention
+    assert "reported €25 (EUR); the donation is $20 (USD)" in donation.attention
 
 
 def test_an_invoice_of_another_integration_is_not_fetched_and_is_ignored(

@@ -1,7 +1,8 @@
 import pytest
 from django.db.models import prefetch_related_objects
 
-from donations.models import Donation, Payment, format_cents
+from donations.models import Donation, Payment
+from donations.money import format_money
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
 
 
@@ -9,7 +10,7 @@ from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
     ("cents", "text"), [(0, "$0"), (1000, "$10"), (1250, "$12.50"), (1_000_000, "$10,000")]
 )
 def test_format_cents(cents, text):
-    assert format_cents(cents) == text
+    assert format_money(cents, "usd") == text
 
 
 @pytest.mark.django_db

@@ -43,7 +43,7 @@ def staff():
 def test_a_double_click_refunds_once(paid, site_sandbox_kit):
     client = staff()
     first, second = ask_refund(client, paid), ask_refund(client, paid)
-    assert "Stripe is refunding $1.00" in first
+    assert "Stripe is refunding $1 of" in first
     assert ("nothing more was refunded" in second) or ("has had a refund recorded" in second)
     site_sandbox_kit.wait_for_webhooks()
     paid.refresh_from_db()
@@ -66,7 +66,7 @@ def test_two_staff_asking_at_once_refund_once(paid, site_sandbox_kit):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sum("Stripe is refunding $1.00" in page for page in pages) == 1
+    assert sum("Stripe is refunding $1 of" in page for page in pages) == 1
     site_sandbox_kit.wait_for_webhooks()
     paid.refresh_from_db()
     assert paid.amount_refunded_cents == 100
@@ -79,7 +79,7 @@ def test_a_second_refund_asked_after_the_first_is_recorded_is_made(paid, site_sa
     data = {"action": "refund_payments", "_selected_action": [paid.pk], "confirm": "yes",
             f"amount-{paid.pk}": "2.00", f"seen-{paid.pk}": "100"}  # fmt: skip
     page = client.post("/admin/donations/payment/", data, follow=True).content.decode()
-    assert "Stripe is refunding $2.00" in page
+    assert "Stripe is refunding $2 of" in page
     site_sandbox_kit.wait_for_webhooks()
     paid.refresh_from_db()
     assert paid.amount_refunded_cents == 300

@@ -496,3 +496,19 @@ def test_the_stripe_webhook_answers_without_a_policy(post_event):
     response = post_event(b'{"id": "evt_1", "object": "event"}')
     assert response.status_code == 400
     assert "Content-Security-Policy" not in response
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "sent"), [("jpy", "1,000", "1000"), ("eur", "12.50", "1250")]
+)
+def test_checkout_is_asked_in_the_campaigns_currency_and_unit(
+    client, fake_stripe, currency, typed, sent
+):
+    article = CampaignArticleFactory(donation_box__campaign__currency=currency,
+                                     donation_box__campaign__slug=f"c-{currency}")  # fmt: skip
+    checkout_answers(fake_stripe)
+    assert donate(client, article, amount="", other_amount=typed).status_code == 303
+    form = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].form
+    assert form["line_items[0][price_data][currency]"] == currency
+    assert form["line_items[0][price_data][unit_amount]"] == sent
+    assert Donation.objects.get().currency == currency

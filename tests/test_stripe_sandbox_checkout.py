@@ -26,7 +26,7 @@ def test_the_checkout_page_shows_what_is_being_paid(sandbox_client):
                                                             "payment_count": "3"})  # fmt: skip
     session = sandbox_client.v1.checkout.sessions.create(params)
     page = requests.get(session.url, timeout=10).text
-    assert "$30" in page
+    assert "30.00 USD" in page
     assert "every month, 3 payments in total" in page
     assert '<label for="card-number">Card number</label>' in page
     assert 'href="http://127.0.0.1:1/back"' in page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from donations.models import Donation
-from donations.money import format_cents
+from donations.money import format_money
 
 
 def flag_if_different(donation: Donation, amount_cents: int, currency: str, *, what: str) -> None:
@@ -14,8 +14,9 @@ def flag_if_different(donation: Donation, amount_cents: int, currency: str, *, w
     if (amount_cents, currency.lower()) == (donation.amount_cents, donation.currency.lower()):
         return
     note = (
-        f"{what} reported {format_cents(amount_cents)} {currency.upper()}; the donation is "
-        f"{format_cents(donation.amount_cents)} {donation.currency.upper()}."
+        f"{what} reported {format_money(amount_cents, currency)} ({currency.upper()}); the "
+        f"donation is {format_money(donation.amount_cents, donation.currency)} "
+        f"({donation.currency.upper()})."
     )
     if note not in donation.attention:
         donation.update(attention="\n".join(filter(None, [donation.attention, note])))

@@ -8,8 +8,7 @@ from django import template
 
 from articles.models import Article
 from donations.forms import DonationForm
-from donations.models import Campaign, DonationBox
-from donations.money import format_cents
+from donations.models import Campaign, DonationBox, shown
 from donations.page_part import FORM_TOKEN_SENTINEL
 from donations.services import resume_initial
 
@@ -46,8 +45,8 @@ def goal_progress(campaign: Campaign) -> dict[str, Any] | None:
     totals = Campaign.objects.with_totals().values("raised", "donor_total").get(pk=campaign.pk)
     raised = int(totals["raised"])
     return {
-        "raised": format_cents(raised),
-        "goal": format_cents(campaign.goal_cents),
+        "raised": shown(raised, campaign.currency),
+        "goal": shown(campaign.goal_cents, campaign.currency),
         "raised_cents": min(raised, campaign.goal_cents),
         "goal_cents": campaign.goal_cents,
         "percent": min(100, raised * 100 // campaign.goal_cents),

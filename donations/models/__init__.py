@@ -1,0 +1,24 @@
+"""Campaigns, donations, the payments Stripe confirmed, and the webhook event log.
+
+Money is an integer in the smallest unit Stripe counts in its currency (cents of a
+dollar; see donations.currencies); times are timezone-aware UTC.
+"""
+
+from donations.models.amounts import amount_limits, shown
+from donations.models.campaigns import (
+    Campaign,
+    DonationBox,
+    default_preset_amounts,
+    net_received,
+    offered,
+    validate_preset_amounts,
+)
+from donations.models.donations import NEVER_PAID, Donation, Frequency, is_reference
+from donations.models.events import WebhookEvent
+from donations.models.payments import Payment, Receipt
+
+__all__ = [
+    "NEVER_PAID", "Campaign", "Donation", "DonationBox", "Frequency", "Payment", "Receipt",
+    "WebhookEvent", "amount_limits", "default_preset_amounts", "is_reference", "net_received",
+    "offered", "shown", "validate_preset_amounts",
+]  # fmt: skip

@@ -1,0 +1,178 @@
+"""Donations: who gave, how much, how often, and where Stripe has got with it."""
+
+from __future__ import annotations
+
+import uuid
+from functools import reduce
+from operator import or_
+from typing import Literal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donations.models.amounts import shown
+from donations.models.campaigns import COUNTED, Campaign
+
+Interval = Literal["week", "month", "year"]
+
+
+class Frequency(models.TextChoices):
+    ONE_TIME = "one_time", _("one time")
+    WEEKLY = "week", _("weekly")
+    MONTHLY = "month", _("monthly")
+    YEARLY = "year", _("yearly")
+
+    @property
+    def interval(self) -> Interval:
+        """The Stripe billing interval of a recurring frequency."""
+        return _INTERVALS[self]
+
+
+_INTERVALS: dict[str, Interval] = {"week": "week", "month": "month", "year": "year"}
+
+
+NEVER_PAID = ("pending", "expired", "failed")
+
+
+def is_reference(reference: str) -> bool:
+    """Whether `reference` can be one of our donation ids (a 64-bit positive integer)."""
+    return (
+        reference.isascii() and reference.isdigit() and len(reference) <= 18 and int(reference) > 0
+    )
+
+
+class DonationQuerySet(models.QuerySet):
+    """The named ways a Stripe object leads to its donation. Lookups only read."""
+
+    def never_paid(self) -> DonationQuerySet:
+        """Donations without a payment Stripe confirmed (abandoned, failed, bots)."""
+        return self.filter(status__in=NEVER_PAID).exclude(payments__status__in=["paid", "refunded"])
+
+    def locked(self) -> DonationQuerySet:
+        """Row-locked until the transaction ends (webhook handlers change what they find)."""
+        return self.select_for_update()
+
+    def by_public_id(self, public_id: object) -> Donation | None:
+        return self.filter(public_id=public_id).first()
+
+    def by_reference(self, reference: str) -> Donation | None:
+        """By our id, as Checkout's client_reference_id or metadata carries it."""
+        if not is_reference(reference):
+            return None
+        return self.filter(pk=int(reference)).first()
+
+    def by_checkout_session(self, session_id: str) -> Donation | None:
+        return self.filter(stripe_checkout_session_id=session_id).first() if session_id else None
+
+    def of_subscription(self, subscription_id: str, reference: str = "") -> DonationQuerySet:
+        """The donation with this subscription, and one without a subscription yet whose
+        id is `reference` (from the subscription's metadata), since an invoice can arrive
+        before checkout.session.completed told us the subscription."""
+        matches = [Q(stripe_subscription_id=subscription_id)] if subscription_id else []
+        if is_reference(reference):
+            matches.append(Q(stripe_subscription_id="", pk=int(reference)))
+        return self.filter(reduce(or_, matches)) if matches else self.none()
+
+    def by_subscription(self, subscription_id: str, reference: str = "") -> Donation | None:
+        """The donation of `of_subscription`, the one linked to the subscription first. One
+        query, so a subscription linked meanwhile cannot fall between two."""
+        found = list(self.of_subscription(subscription_id, reference).order_by("pk")[:2])
+        linked = [d for d in found if d.stripe_subscription_id == subscription_id]
+        return (linked or found or [None])[0]
+
+
+class Donation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        ACTIVE = "active", _("Active (recurring)")
+        PAST_DUE = "past_due", _("Past due")
+        COMPLETED = "completed", _("Completed (all payments made)")
+        CANCELED = "canceled", _("Canceled")
+        EXPIRED = "expired", _("Checkout abandoned")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    RUNNING = (Status.ACTIVE, Status.PAST_DUE)  # a recurring donation still taking payments
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
+    article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_name = models.CharField(_("name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"))
+    note = models.TextField(_("additional note"), max_length=1000, blank=True)
+    amount_cents = models.PositiveIntegerField(
+        _("amount (cents)"), validators=[MinValueValidator(1)]
+    )
+    currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    payment_count = models.PositiveSmallIntegerField(
+        _("payments in total"), default=1, help_text=_("1 for a one-time donation.")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attention = models.TextField(
+        _("needs attention"),
+        blank=True,
+        help_text=_("What staff should look at: Stripe reported something that differs."),
+    )
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_schedule_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("erase_personal_data", "Can erase a donor's personal data"),
+            ("cancel_donation", "Can cancel a recurring donation now"),
+            ("export_donations", "Can export donations as CSV"),
+            ("resend_receipt", "Can resend a donor's receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor_name} – {self.amount_display} {self.get_frequency_display()}"
+
+    @property
+    def donor_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.frequency != Frequency.ONE_TIME
+
+    @property
+    def amount_display(self) -> str:
+        return shown(self.amount_cents, self.currency)
+
+    def update(self, **fields: object) -> None:
+        """Set and save these fields only (never the status: see donations.lifecycle)."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=[*fields, "updated_at"])
+
+    def erase_personal_data(self) -> None:
+        """Forget who gave, keep what was given: amounts, payments and Stripe ids stay."""
+        self.update(first_name="", last_name="", email="", note="", erased_at=timezone.now())
+
+    def paid_payment_count(self) -> int:
+        """Payments Stripe took (refunded ones included): counted from the payments
+        fetched with the donation (prefetch_related), else by the database."""
+        if "payments" in getattr(self, "_prefetched_objects_cache", {}):
+            return sum(payment.status in COUNTED for payment in self.payments.all())
+        return self.payments.filter(status__in=COUNTED).count()

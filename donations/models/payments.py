@@ -1,0 +1,106 @@
+"""Payments Stripe confirmed, and the e-mails each one calls for."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from donations.models.amounts import shown
+from donations.models.campaigns import COUNTED
+from donations.models.donations import Donation
+
+
+class Payment(models.Model):
+    """One payment Stripe confirmed: a one-time checkout or one paid invoice."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    COUNTED = COUNTED
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="payments")
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    amount_cents = models.PositiveIntegerField()
+    amount_refunded_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error = models.TextField(blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        permissions = [("refund_payment", "Can refund a payment through Stripe")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_invoice_id"],
+                condition=~Q(stripe_invoice_id=""),
+                name="unique_invoice",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent_id"],
+                condition=~Q(stripe_payment_intent_id=""),
+                name="unique_payment_intent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_display} {self.get_status_display()}"
+
+    @property
+    def amount_display(self) -> str:
+        return shown(self.amount_cents, self.currency)
+
+    @property
+    def refunded_display(self) -> str:
+        return shown(self.amount_refunded_cents, self.currency)
+
+    @property
+    def net_cents(self) -> int:
+        """What the payment brought in: its amount less what was refunded."""
+        return self.amount_cents - self.amount_refunded_cents
+
+
+class Receipt(models.Model):
+    """One e-mail to a donor: a payment's receipt, a failed renewal, a cancellation.
+
+    Each is created once (unique per kind and payment, or per kind and donation) and
+    sent once: a sender claims it first, and a failed send is released to be retried.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment received")
+        RENEWAL_FAILED = "renewal_failed", _("Renewal failed")
+        CANCELLED = "cancelled", _("Donation cancelled")
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="receipts")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="receipts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "payment"], condition=Q(payment__isnull=False),
+                name="one_receipt_per_payment_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "donation"], condition=Q(payment__isnull=True),
+                name="one_receipt_per_donation_and_kind",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.donation}"
