@@ -306,6 +306,9 @@ UNPAID_PERSONAL_DATA_DAYS = env.int("UNPAID_PERSONAL_DATA_DAYS", default=30)
 # EMAIL_USE_TLS… in the URL's query, see django-environ) and the sender.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Advocacy <donations@localhost>")
+# Staff told of every dispute opened and closed (comma-separated addresses; none: the
+# admin's Disputes list only).
+DISPUTE_NOTIFY_EMAILS = env.list("DISPUTE_NOTIFY_EMAILS", default=[])
 # The site's address as donors reach it, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long a donor's link to their own donation page works.

@@ -106,6 +106,19 @@ def can_apply(donation: Donation, event: Event) -> bool:
     return donation.status in TRANSITIONS[event]
 
 
+def apply_or_record(donation: Donation, event: Event, **fields: Any) -> None:
+    """Apply `event` with `fields`; when it no longer applies (it arrived after events
+    that moved the donation further), still record the fields it brings that are new
+    (ids Stripe gave), and raise NotApplicable only when it brings nothing."""
+    if can_apply(donation, event):
+        apply(donation, event, **fields)
+        return
+    new = {k: v for k, v in fields.items() if v and getattr(donation, k) != v}
+    if not new:
+        next_status(donation.status, event)  # raises NotApplicable with the reason
+    donation.update(**new)
+
+
 def apply(donation: Donation, event: Event, **fields: Any) -> None:
     """Move `donation` by `event`, set `fields` with it, and save both together.
 

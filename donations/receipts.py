@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from donations.donor_page import donor_link
@@ -28,7 +29,10 @@ SUBJECTS = {
     Kind.PAYMENT: "Thank you: your donation to {campaign}",
     Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
     Kind.CANCELLED: "Your donation to {campaign} is cancelled",
+    Kind.DISPUTE_OPENED: "Dispute: a payment to {campaign} is disputed",
+    Kind.DISPUTE_CLOSED: "Dispute closed: a payment to {campaign}",
 }
+TO_STAFF = (Kind.DISPUTE_OPENED, Kind.DISPUTE_CLOSED)
 
 
 def note_due(donation: Donation) -> bool:
@@ -45,7 +49,8 @@ def note_due(donation: Donation) -> bool:
         for payment in donation.payments.all()
         if payment.status in Payment.COUNTED or payment.status == Payment.Status.FAILED
     ]
-    if donation.is_recurring and donation.status == Donation.Status.CANCELED:
+    cancelled = donation.is_recurring and donation.status == Donation.Status.CANCELED
+    if cancelled and not donation.quiet_cancellation:
         due.append((Kind.CANCELLED, None))
     new = [(kind, payment) for kind, payment in due if (kind, _pk(payment)) not in noted]
     for kind, payment in new:
@@ -95,7 +100,9 @@ def _send_once(receipt: Receipt) -> int:
 
 
 def message(receipt: Receipt) -> EmailMultiAlternatives:
-    """The e-mail, as text and HTML."""
+    """The e-mail, as text and HTML: to the donor, or (a dispute) to staff."""
+    if receipt.kind in TO_STAFF:
+        return _to_staff(receipt)
     donation = receipt.donation
     context = {
         "receipt": receipt,
@@ -111,6 +118,25 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [donation.email])
     email.attach_alternative(html, "text/html")
     return email
+
+
+def _to_staff(receipt: Receipt) -> EmailMultiAlternatives:
+    donation, payment = receipt.donation, receipt.payment
+    context = {
+        "receipt": receipt,
+        "donation": donation,
+        "payment": payment,
+        "disputes": list(payment.disputes.all()) if payment else [],
+        "admin_url": settings.SITE_URL + reverse("admin:donations_donation_change",
+                                                 args=[donation.pk]),
+        "dashboard_url": settings.STRIPE_DASHBOARD_URL,
+        "site_name": settings.SITE_NAME,
+    }  # fmt: skip
+    subject = SUBJECTS[Kind(receipt.kind)].format(campaign=donation.campaign.name)
+    text = render_to_string("donations/email/dispute.txt", context)
+    return EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, list(settings.DISPUTE_NOTIFY_EMAILS)
+    )
 
 
 def _payment_number(receipt: Receipt) -> int:

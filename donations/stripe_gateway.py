@@ -126,6 +126,28 @@ class StripeGateway:
     def retrieve_charge(self, charge_id: str) -> stripe.Charge:
         return self.client.v1.charges.retrieve(charge_id)
 
+    def retrieve_dispute(self, dispute_id: str) -> stripe.Dispute:
+        return self.client.v1.disputes.retrieve(dispute_id)
+
+    # A payment as Stripe has it now ------------------------------------------------
+    def retrieve_payment(self, payment_intent_id: str) -> stripe.PaymentIntent:
+        """The payment intent with its charge, the charge's balance transaction (Stripe's
+        fee and net), and its refunds with theirs: what was paid, kept and given back."""
+        return self.client.v1.payment_intents.retrieve(
+            payment_intent_id,
+            {
+                "expand": [
+                    "latest_charge.balance_transaction",
+                    "latest_charge.refunds",
+                    "latest_charge.refunds.data.balance_transaction",
+                ]
+            },
+        )
+
+    def disputes_of(self, charge_id: str) -> list[stripe.Dispute]:
+        """The charge's disputes (a charge has at most one; listed to be sure)."""
+        return list(self.client.v1.disputes.list({"charge": charge_id, "limit": 10}).data)
+
     def events_since(self, created: int, types: list[str]) -> Iterator[stripe.Event]:
         """Events of `types` created at or after `created`, newest first, every page."""
         page = self.client.v1.events.list({"created": {"gte": created}, "types": types})
@@ -160,15 +182,18 @@ class StripeGateway:
         )
 
     def end_subscription_after(
-        self, subscription_id: str, *, interval: Interval, count: int
+        self, subscription_id: str, *, interval: Interval, count: int, paid: int | None = None
     ) -> stripe.SubscriptionSchedule:
-        """Make the subscription end by itself once it has billed `count` periods
-        (= payments) in all, counted from its first, whenever this is called.
+        """Make the subscription end by itself once it has taken `count` payments in all,
+        whenever this is called.
 
-        The schedule's one phase starts with the current period, which has been
-        billed already, and lasts for the periods still due. Idempotent: a
-        subscription that already has a schedule that cancels keeps it, so a
-        retried webhook never creates a second one.
+        The schedule's one phase starts with the period that was current when it was
+        made, and ends after the period that takes the last payment due: with `paid`
+        (payments taken so far, the current period's settled, paid or voided by a
+        pause) it is set again from them, so that a pause that voided invoices moves the
+        end later; without, every period so far is counted as paid. Idempotent: a
+        subscription that already has a schedule that cancels keeps it (and, without
+        `paid`, its end), so a retried webhook never creates a second one.
         """
         subscription = self.retrieve_subscription(subscription_id)
         if subscription.schedule:
@@ -179,20 +204,20 @@ class StripeGateway:
                 {"from_subscription": subscription_id},
                 options={"idempotency_key": f"schedule-from-{subscription_id}"},
             )
-        if schedule.end_behavior == "cancel" and len(schedule.phases) == 1:
+        if schedule.end_behavior == "cancel" and len(schedule.phases) == 1 and paid is None:
             return schedule
         item = subscription["items"].data[0]
         recurring = item.price.recurring
         every = recurring.interval_count if recurring else 1
-        started = periods_started(
-            subscription.billing_cycle_anchor, item.current_period_start, interval, every
-        )
-        still_due = max(1, count - started + 1)  # periods from the current one, included
+        anchor = subscription.billing_cycle_anchor
         current = schedule.phases[0]
+        started = periods_started(anchor, item.current_period_start, interval, every)
+        first = periods_started(anchor, current.start_date, interval, every)
+        last = started + max(0, count - (started if paid is None else paid))
         phase: SubscriptionScheduleUpdateParamsPhase = {
             "items": [_phase_item(phase_item) for phase_item in current.items],
             "start_date": current.start_date,
-            "duration": {"interval": interval, "interval_count": still_due * every},
+            "duration": {"interval": interval, "interval_count": (last - first + 1) * every},
             "proration_behavior": "none",
         }
         return self.client.v1.subscription_schedules.update(

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from donations.event_payloads import InvalidEvent, parse_event, storable
 from donations.fulfilment import HANDLERS, current_object
+from donations.fulfilment.payment_sync import sync_payments
 from donations.fulfilment.settle import settle_subscription
 from donations.lifecycle import NotApplicable
 from donations.models import Donation, WebhookEvent
@@ -80,6 +81,7 @@ def receive_event(event: ReceivedEvent) -> Outcome:
         outcome, donation = _fulfil(event, obj)
         recorded = True
         if donation is not None:  # as committed: its handler saved all it changed
+            sync_payments(donation)  # what Stripe now says of payments the event concerns
             prefetch_related_objects([donation], "payments")  # read once for both steps
             settle_subscription(donation)
             send_receipts(donation)

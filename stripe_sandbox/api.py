@@ -12,7 +12,17 @@ from stripe import params as sp
 from stripe.params import checkout as pc
 from stripe.params import test_helpers as pt
 
-from stripe_sandbox import billing, checkout, clocks, customers, payments, portal, schedules
+from stripe_sandbox import (
+    billing,
+    checkout,
+    clocks,
+    customers,
+    disputes,
+    payments,
+    portal,
+    schedules,
+)
+from stripe_sandbox.expand import expand
 from stripe_sandbox.params import check
 from stripe_sandbox.shape import complete
 from stripe_sandbox.store import Store, StripeError, list_object
@@ -61,6 +71,8 @@ class Sandbox:
             else:
                 status = 200
                 body = self.store.snapshot(handler(self, params, match.groupdict().get("id", "")))
+            if isinstance(params.get("expand"), list):
+                expand(self, body, params["expand"])
             complete(body)
             self.answers.append(body)
             return status, body, headers
@@ -188,6 +200,16 @@ _TABLE: list[tuple[str, str, type | None, Handler]] = [
     ("GET", "/v1/invoice_payments", sp.InvoicePaymentListParams, _list_invoice_payments),
     ("GET", "/v1/payment_intents/{id}", sp.PaymentIntentRetrieveParams, _get("payment_intent")),
     ("GET", "/v1/charges/{id}", sp.ChargeRetrieveParams, _get("charge")),
+    ("GET", "/v1/refunds/{id}", sp.RefundRetrieveParams, _get("refund")),
+    ("GET", "/v1/balance_transactions/{id}", sp.BalanceTransactionRetrieveParams,
+     _get("balance_transaction")),
+    ("GET", "/v1/disputes", sp.DisputeListParams,
+     lambda sb, p, _: disputes.list_disputes(sb, p)),
+    ("GET", "/v1/disputes/{id}", sp.DisputeRetrieveParams, _get("dispute")),
+    ("POST", "/v1/disputes/{id}", sp.DisputeUpdateParams,
+     lambda sb, p, i: disputes.update_dispute(sb, i, p)),
+    ("POST", "/v1/disputes/{id}/close", sp.DisputeCloseParams,
+     lambda sb, p, i: disputes.close_dispute(sb, i)),
     ("POST", "/v1/refunds", sp.RefundCreateParams, lambda sb, p, _: payments.refund(sb, p)),
     ("POST", "/v1/billing_portal/sessions", sp.billing_portal.SessionCreateParams,
      lambda sb, p, _: portal.create_session(sb, p)),

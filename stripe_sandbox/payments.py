@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stripe_sandbox import balance, disputes
 from stripe_sandbox.store import StripeError
 from stripe_testkit import cards
-from stripe_testkit.cards import DECLINE, FAIL_AFTER_ATTACH, INSUFFICIENT, OK
+from stripe_testkit.cards import (
+    DECLINE,
+    DISPUTE_FRAUD,
+    DISPUTE_NOT_RECEIVED,
+    FAIL_AFTER_ATTACH,
+    INSUFFICIENT,
+    OK,
+)
 
 if TYPE_CHECKING:
     from stripe_sandbox.api import Sandbox
@@ -17,6 +25,7 @@ TEST_CARDS = {card.digits: (card.brand, card.outcome) for card in cards.ALL}
 TEST_PAYMENT_METHODS = {
     card.payment_method: (card.digits, card.outcome) for card in cards.ALL if card.payment_method
 }
+DISPUTE_REASONS = {DISPUTE_FRAUD: "fraudulent", DISPUTE_NOT_RECEIVED: "product_not_received"}
 DECLINES = {
     DECLINE: ("Your card was declined.", "generic_decline"),
     INSUFFICIENT: ("Your card has insufficient funds.", "insufficient_funds"),
@@ -137,8 +146,12 @@ def charge(
                 else "Payment complete.",
             },
             "payment_method_details": {"type": "card", "card": dict(payment_method["card"])},
+            "balance_transaction": None,
+            "disputed": False,
         }
     )
+    if not failed:
+        charge_obj["balance_transaction"] = balance.of_charge(sb, charge_obj)
     error = (
         {"code": "card_declined", "decline_code": code, "message": message, "type": "card_error"}
         if failed
@@ -167,6 +180,9 @@ def emit_charge_events(sb: Sandbox, intent: dict[str, Any], charge_obj: dict[str
     if charge_obj["status"] == "succeeded":
         sb.webhooks.emit("payment_intent.succeeded", intent)
         sb.webhooks.emit("charge.succeeded", charge_obj)
+        behavior = sb.store.card_behavior.get(charge_obj["payment_method"], OK)
+        if behavior in DISPUTE_REASONS:  # the card holder disputes it (a test card)
+            disputes.open_dispute(sb, charge_obj, DISPUTE_REASONS[behavior])
     else:
         sb.webhooks.emit("payment_intent.payment_failed", intent)
         sb.webhooks.emit("charge.failed", charge_obj)
@@ -201,8 +217,10 @@ def refund(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
             "status": "succeeded",
             "metadata": params.get("metadata", {}),
             "reason": params.get("reason"),
+            "balance_transaction": None,
         }
     )
+    refund_obj["balance_transaction"] = balance.of_refund(sb, refund_obj)
     sb.webhooks.emit("refund.created", refund_obj)
     sb.webhooks.emit("charge.refunded", charge_obj)
     return refund_obj

@@ -14,6 +14,10 @@ from stripe import _api_version
 API_VERSION = _api_version._ApiVersion.CURRENT
 
 
+# Objects the API declares without `livemode`.
+WITHOUT_LIVEMODE = {"refund", "balance_transaction"}
+
+
 class StripeError(Exception):
     """Answered as Stripe's error JSON: {"error": {"type", "message", "param", "code"}}."""
 
@@ -50,7 +54,8 @@ class Store:
         return f"{prefix}_{next(self._sequence):06d}{secrets.token_hex(7)}"
 
     def add(self, obj: dict[str, Any]) -> dict[str, Any]:
-        obj.setdefault("livemode", False)
+        if obj["object"] not in WITHOUT_LIVEMODE:
+            obj.setdefault("livemode", False)
         obj.setdefault("created", int(time.time()))
         self.objects[obj["id"]] = obj
         self._by_kind.setdefault(obj["object"], {})[obj["id"]] = obj

@@ -106,7 +106,6 @@ def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
 
 
 START = 1_700_000_000  # the subscriptions' first period starts here
-MONTH = 30 * 86400
 
 
 def subscription(
@@ -143,7 +142,11 @@ def subscription(
     return {**body, **overrides}
 
 
-def schedule(donation: Any, end_behavior: str = "release") -> dict[str, Any]:
+def schedule(
+    donation: Any, end_behavior: str = "release", periods_billed: int = 1
+) -> dict[str, Any]:
+    """A schedule made from the subscription: its phase starts with the current period."""
+    start = add_interval(START, "month", periods_billed - 1)
     return {
         "id": f"sub_sched_test_{donation.pk}",
         "object": "subscription_schedule",
@@ -151,8 +154,8 @@ def schedule(donation: Any, end_behavior: str = "release") -> dict[str, Any]:
         "subscription": f"sub_test_{donation.pk}",
         "phases": [
             {
-                "start_date": START,
-                "end_date": START + MONTH,
+                "start_date": start,
+                "end_date": add_interval(start, "month"),
                 "items": [{"price": f"price_test_{donation.pk}", "quantity": 1}],
             }
         ],
@@ -164,9 +167,60 @@ def answer_subscription_flow(fake_stripe: Any, donation: Any, **overrides: Any) 
     fake_stripe.answer(
         "GET", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation, **overrides)
     )
-    fake_stripe.answer("POST", "/v1/subscription_schedules", schedule(donation))
+    billed = overrides.get("periods_billed", 1)
+    fake_stripe.answer(
+        "POST", "/v1/subscription_schedules", schedule(donation, periods_billed=billed)
+    )
     fake_stripe.answer(
         "POST",
         f"/v1/subscription_schedules/sub_sched_test_{donation.pk}",
-        schedule(donation, end_behavior="cancel"),
+        schedule(donation, end_behavior="cancel", periods_billed=billed),
     )
+
+
+def balance(amount: int, currency: str = "usd", category: str = "charge") -> dict[str, Any]:
+    """A balance transaction: Stripe's standard US card fee (2.9% + 30¢) on a charge."""
+    fee = round(amount * 0.029) + 30 if category == "charge" else 0
+    return {"object": "balance_transaction", "amount": amount, "fee": fee,
+            "net": amount - fee, "currency": currency,
+            "reporting_category": category}  # fmt: skip
+
+
+def payment_intent(
+    intent_id: str, amount: int, *, refunded: int = 0, disputes: int = 0, currency: str = "usd"
+) -> dict[str, Any]:
+    """A payment intent as the site retrieves it: its charge expanded, with the charge's
+    balance transaction and refunds (one refund of `refunded`)."""
+    refund = {"id": f"re_{intent_id}", "object": "refund", "amount": refunded,
+              "balance_transaction": balance(-refunded, currency, "refund")}  # fmt: skip
+    refunds = [refund] if refunded else []
+    charge = {
+        "id": f"ch_{intent_id}", "object": "charge", "amount": amount, "currency": currency,
+        "amount_refunded": refunded, "payment_intent": intent_id, "disputed": bool(disputes),
+        "balance_transaction": balance(amount, currency),
+        "refunds": {"object": "list", "url": "/v1/refunds", "data": refunds},
+    }  # fmt: skip
+    return {"id": intent_id, "object": "payment_intent", "amount": amount, "currency": currency,
+            "latest_charge": charge}  # fmt: skip
+
+
+def answer_payment(fake_stripe: Any, intent_id: str, amount: int, **state: Any) -> dict[str, Any]:
+    """Have the fake Stripe answer (from now on) the payment intent as `state` says."""
+    body = payment_intent(intent_id, amount, **state)
+    fake_stripe.routes[("GET", f"/v1/payment_intents/{intent_id}")] = [(200, body)]
+    return body
+
+
+def charge_refunded(fake_stripe: Any, intent_id: str, amount: int, refunded: int) -> bytes:
+    """A charge.refunded event, and Stripe's answer about the payment afterwards."""
+    charge = answer_payment(fake_stripe, intent_id, amount, refunded=refunded)["latest_charge"]
+    return event("charge.refunded", {k: v for k, v in charge.items() if k != "refunds"})
+
+
+def subscription_event(
+    fake_stripe: Any, event_type: str, body: dict[str, Any], **event_fields: Any
+) -> bytes:
+    """A customer.subscription.* event, and Stripe's answer when the site fetches the
+    subscription (as it always does: a late event must not undo a newer one)."""
+    fake_stripe.routes[("GET", f"/v1/subscriptions/{body['id']}")] = [(200, body)]
+    return event(event_type, body, **event_fields)

@@ -6,7 +6,15 @@ import pytest
 from donations.models import Donation, Payment, WebhookEvent
 from donations.stripe_gateway import PINNED_API_VERSION
 from tests.factories import DonationFactory
-from tests.stripe_events import answer_invoice, checkout_session, event, invoice, invoice_paid
+from tests.stripe_events import (
+    answer_invoice,
+    answer_payment,
+    charge_refunded,
+    checkout_session,
+    event,
+    invoice,
+    invoice_paid,
+)
 
 pytestmark = pytest.mark.django_db
 OLD_VERSION = "2024-06-20"
@@ -64,19 +72,27 @@ def test_an_older_event_is_acted_on_as_fetched_in_the_pinned_version(post_event,
 
 
 def test_an_event_in_the_pinned_version_is_not_fetched_again(post_event, fake_stripe):
+    """Its session is used as the payload has it; what Stripe is asked afterwards is the
+    payment it recorded (its fee, refunds and disputes)."""
     donation = DonationFactory()
+    answer_payment(fake_stripe, f"pi_test_{donation.pk}", 2000)
     post_event(event("checkout.session.completed", checkout_session(donation)))
-    assert fake_stripe.requests == []
+    assert [(r.method, r.path) for r in fake_stripe.requests] == [
+        ("GET", f"/v1/payment_intents/pi_test_{donation.pk}")
+    ]
+    assert donation.payments.get().fee_cents == 88  # 2.9% + 30¢, as Stripe reported it
 
 
 def test_an_invoice_paid_in_the_pinned_version_asks_stripe_only_for_its_payments(
     post_event, fake_stripe, subscribed
 ):
     body = invoice(subscribed, 2, amount_paid=2500)
+    answer_payment(fake_stripe, f"pi_for_{body['id']}", 2500)
     assert post_event(invoice_paid(fake_stripe, body)).json() == {"status": "processed"}
-    (asked,) = fake_stripe.requests
+    asked, payment = fake_stripe.requests
     assert (asked.method, asked.path) == ("GET", "/v1/invoice_payments")
     assert asked.form == {"invoice": body["id"], "status": "paid"}
+    assert (payment.method, payment.path) == ("GET", f"/v1/payment_intents/pi_for_{body['id']}")
     # The amount as the payload has it, the payment intent from the payments listed.
     assert recorded(subscribed) == [(body["id"], f"pi_for_{body['id']}", 2500)]
 
@@ -85,14 +101,13 @@ def test_a_refund_of_a_renewal_reaches_its_payment(post_event, fake_stripe, subs
     for number in (1, 2):
         post_event(invoice_paid(fake_stripe, invoice(subscribed, number)))
     intent = f"pi_for_in_test_{subscribed.pk}_2"
-    charge = {"id": "ch_2", "object": "charge", "payment_intent": intent, "amount": 2000}
-    post_event(event("charge.refunded", {**charge, "amount_refunded": 500}))
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=500))
     renewal = Payment.objects.get(stripe_payment_intent_id=intent)
     assert (renewal.amount_refunded_cents, renewal.status, renewal.stripe_charge_id) == (
-        500, Payment.Status.PAID, "ch_2",
+        500, Payment.Status.PAID, f"ch_{intent}",
     )  # fmt: skip
     assert subscribed.campaign.raised_cents() == 3500
-    post_event(event("charge.refunded", {**charge, "amount_refunded": 2000}))
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=2000))
     renewal.refresh_from_db()
     subscribed.refresh_from_db()
     assert renewal.status == Payment.Status.REFUNDED

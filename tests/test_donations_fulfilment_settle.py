@@ -46,4 +46,8 @@ def test_the_last_payment_after_the_end_completes_a_cancelled_donation(post_even
     post_event(invoice_paid(fake_stripe, invoice(donation, 2)))
     donation.refresh_from_db()
     assert donation.status == Status.COMPLETED
-    assert [r.method for r in fake_stripe.requests] == ["GET"]  # the invoice; nothing more
+    # The invoice's payments, then the payment itself: nothing of the subscription.
+    assert [r.path for r in fake_stripe.requests] == [
+        "/v1/invoice_payments",
+        f"/v1/payment_intents/pi_for_in_test_{donation.pk}_2",
+    ]

@@ -6,12 +6,15 @@ from articles.page_cache import content_version
 from donations.models import Donation, Payment
 from tests.factories import DonationFactory, PaymentFactory
 from tests.stripe_events import (
+    answer_payment,
     answer_subscription_flow,
+    charge_refunded,
     checkout_session,
     event,
     invoice,
     invoice_paid,
     subscription,
+    subscription_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,36 +104,41 @@ def test_failed_renewal_is_recorded_and_a_later_success_replaces_it(
     ("stripe_status", "expected"),
     [("past_due", Status.PAST_DUE), ("unpaid", Status.PAST_DUE), ("active", Status.ACTIVE)],
 )
-def test_subscription_updated_tracks_its_status(post_event, monthly, stripe_status, expected):
+def test_subscription_updated_tracks_its_status(
+    post_event, fake_stripe, monthly, stripe_status, expected
+):
     monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
     monthly.status = Status.PAST_DUE if stripe_status == "active" else Status.ACTIVE
     monthly.save()
-    post_event(event("customer.subscription.updated", subscription(monthly, stripe_status)))
+    body = subscription(monthly, stripe_status)
+    post_event(subscription_event(fake_stripe, "customer.subscription.updated", body))
     monthly.refresh_from_db()
     assert monthly.status == expected
 
 
 @pytest.mark.parametrize(("paid", "expected"), [(3, Status.COMPLETED), (1, Status.CANCELED)])
-def test_subscription_deleted_completes_or_cancels(post_event, monthly, paid, expected):
+def test_subscription_deleted_completes_or_cancels(
+    post_event, fake_stripe, monthly, paid, expected
+):
     monthly.stripe_subscription_id = f"sub_test_{monthly.pk}"
     monthly.status = Status.ACTIVE
     monthly.save()
     PaymentFactory.create_batch(paid, donation=monthly)
-    post_event(event("customer.subscription.deleted", subscription(monthly, "canceled")))
+    body = subscription(monthly, "canceled")
+    post_event(subscription_event(fake_stripe, "customer.subscription.deleted", body))
     monthly.refresh_from_db()
     assert monthly.status == expected
 
 
-def test_charge_refunded_marks_the_payment_and_a_one_time_donation(post_event):
+def test_charge_refunded_marks_the_payment_and_a_one_time_donation(post_event, fake_stripe):
     donation = DonationFactory(amount_cents=2000, status=Status.PAID)
     payment = PaymentFactory(
         donation=donation, stripe_invoice_id="", stripe_payment_intent_id="pi_1"
     )
-    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount": 2000}
-    post_event(event("charge.refunded", {**charge, "amount_refunded": 500}))
+    post_event(charge_refunded(fake_stripe, "pi_1", 2000, refunded=500))
     payment.refresh_from_db()
     assert (payment.status, payment.amount_refunded_cents) == (Payment.Status.PAID, 500)
-    post_event(event("charge.refunded", {**charge, "amount_refunded": 2000}))
+    post_event(charge_refunded(fake_stripe, "pi_1", 2000, refunded=2000))
     payment.refresh_from_db()
     donation.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
@@ -170,10 +178,10 @@ def test_a_refunded_renewal_stays_refunded_when_its_invoice_paid_comes_again(
     post_event, fake_stripe, running
 ):
     second = invoice(running, 2)
+    intent = f"pi_for_{second['id']}"
+    answer_payment(fake_stripe, intent, 2000)
     post_event(invoice_paid(fake_stripe, second))
-    charge = {"id": "ch_2", "object": "charge", "payment_intent": f"pi_for_{second['id']}",
-              "amount": 2000, "amount_refunded": 2000}  # fmt: skip
-    post_event(event("charge.refunded", charge))
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=2000))
     post_event(invoice_paid(fake_stripe, second))  # Stripe's retry, or a sync, after the refund
     payment = Payment.objects.get()
     assert (payment.status, payment.amount_refunded_cents) == (Payment.Status.REFUNDED, 2000)

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from donations.models import Donation, Receipt
 from tests.factories import DonationFactory, PaymentFactory
-from tests.stripe_events import checkout_session, event, invoice, invoice_paid, subscription
+from tests.stripe_events import (
+    checkout_session,
+    event,
+    invoice,
+    invoice_paid,
+    subscription,
+    subscription_event,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +74,13 @@ def test_a_mail_server_down_never_fails_the_event_and_the_receipt_goes_later(
     assert receipt.sent_at is not None and receipt.error == ""
 
 
-def test_a_failed_renewal_and_a_cancellation_are_mailed(post_event, subscribed, mailoutbox):
+def test_a_failed_renewal_and_a_cancellation_are_mailed(
+    post_event, fake_stripe, subscribed, mailoutbox
+):
     failed = invoice(subscribed, 2, status="open", amount_paid=0)
     post_event(event("invoice.payment_failed", failed))
-    post_event(event("customer.subscription.deleted", subscription(subscribed, "canceled")))
+    ended = subscription(subscribed, "canceled")
+    post_event(subscription_event(fake_stripe, "customer.subscription.deleted", ended))
     subjects = [m.subject for m in mailoutbox]
     assert subjects == [
         "Your donation to Defend 287(g) could not be renewed",

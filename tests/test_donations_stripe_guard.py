@@ -1,7 +1,6 @@
 """A stalled Stripe holds few threads: the bulkhead and the circuit breaker."""
 
 import threading
-import time
 
 import pytest
 import stripe
@@ -83,9 +82,8 @@ def test_one_call_too_many_fails_at_once_while_the_others_wait(fake_stripe, sett
     waiting.start()
     try:
         assert stall.arrived.wait(10)
-        started = time.monotonic()
-        refused = donate(article, "b@example.org")
-        assert time.monotonic() - started < 2
+        refused = donate(article, "b@example.org")  # answered with the first still waiting
+        assert not stall.released.is_set()
         assert refused.status_code == 502
         assert "We could not reach our payment provider" in refused.content.decode()
     finally:
@@ -98,15 +96,13 @@ def test_one_call_too_many_fails_at_once_while_the_others_wait(fake_stripe, sett
 def test_after_time_outs_donors_are_answered_at_once_until_stripe_answers(fake_stripe, settings):
     settings.STRIPE_READ_TIMEOUT = 0.2
     settings.STRIPE_BREAKER_FAILURES = 2
-    settings.STRIPE_BREAKER_SECONDS = 0.5
+    settings.STRIPE_BREAKER_SECONDS = 3
     article = CampaignArticleFactory()
     fake_stripe.answer("POST", "/v1/checkout/sessions", SESSION)
     stall = fake_stripe.stall("POST", "/v1/checkout/sessions")
     assert [donate(article, f"{n}@example.org").status_code for n in range(2)] == [502, 502]
-    started = time.monotonic()
     assert donate(article, "fast@example.org").status_code == 502
-    assert time.monotonic() - started < 0.2  # no call: the breaker is open
-    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2  # no call: it is open
     stall.release()
     del fake_stripe.stalled[("POST", "/v1/checkout/sessions")]
     wait_until(lambda: donate(article, "back@example.org").status_code == 303, 10, "Stripe")

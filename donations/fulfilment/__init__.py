@@ -30,16 +30,27 @@ HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
     "checkout.session.expired": checkout.checkout_expired,
     "invoice.paid": subscriptions.invoice_paid,
     "invoice.payment_failed": subscriptions.invoice_payment_failed,
-    "customer.subscription.updated": subscriptions.subscription_updated,
-    "customer.subscription.deleted": subscriptions.subscription_deleted,
+    "invoice.voided": subscriptions.invoice_voided,
+    "customer.subscription.updated": subscriptions.subscription_changed,
+    "customer.subscription.deleted": subscriptions.subscription_changed,
     "charge.refunded": refunds.charge_refunded,
-}
+    "charge.refund.updated": refunds.charge_refunded,
+    **dict.fromkeys(
+        (f"charge.dispute.{what}" for what in
+         ("created", "updated", "closed", "funds_withdrawn", "funds_reinstated")),
+        refunds.dispute_changed,
+    ),
+}  # fmt: skip
+# Events whose object is always fetched again, whatever its API version: a snapshot
+# that a late delivery could replay over a newer state.
+ALWAYS_FETCHED = {"customer.subscription.updated", "customer.subscription.deleted"}
 # How to fetch each kind of object again, in the pinned version.
 FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
     "checkout.session": StripeGateway.retrieve_checkout_session,
     "invoice": StripeGateway.retrieve_invoice,
     "subscription": StripeGateway.retrieve_subscription,
     "charge": StripeGateway.retrieve_charge,
+    "dispute": StripeGateway.retrieve_dispute,
 }
 
 
@@ -53,6 +64,11 @@ def _invoice_with_payments(invoice: dict[str, Any]) -> dict[str, Any] | None:
     return {**invoice, "payments": get_gateway().invoice_payments(invoice["id"])}
 
 
+def _subscription_is_ours(subscription: dict[str, Any]) -> bool:
+    reference = str((subscription.get("metadata") or {}).get("donation_id") or "")
+    return Donation.objects.of_subscription(str(subscription["id"]), reference).exists()
+
+
 # Objects of events in the pinned version that need more than their payload: completed
 # from their JSON (None: the object is no donation's).
 COMPLETED: dict[str, Callable[[dict[str, Any]], Any | None]] = {
@@ -64,7 +80,9 @@ def current_object(event: ReceivedEvent) -> Any | None:
     """The object a handler acts on (a Stripe call: never inside a transaction), or
     None when the event's own object already shows it is no donation's."""
     payload = event.data_object
-    if event.api_version == PINNED_API_VERSION:
+    if event.type in ALWAYS_FETCHED and not _subscription_is_ours(payload):
+        return None
+    if event.api_version == PINNED_API_VERSION and event.type not in ALWAYS_FETCHED:
         complete = COMPLETED.get(event.type)
         return event.object if complete is None else complete(payload)
     fetch = FETCHERS.get(payload.get("object", ""))

@@ -32,8 +32,9 @@ def checkout_completed(session: Any) -> Donation | None:
         # async_payment_failed follows and says how it ended.
         donation.update(**ids)
     elif donation.is_recurring:
+        # The subscription's events may have come first: its ids are recorded even so.
         subscription_id = stripe_id(field(session, "subscription"))
-        lifecycle.apply(
+        lifecycle.apply_or_record(
             donation, Event.SUBSCRIPTION_STARTED, stripe_subscription_id=subscription_id, **ids
         )
     else:
@@ -50,6 +51,7 @@ def _paid_once(donation: Donation, session: Any, ids: dict[str, str]) -> None:
     currency = currency or donation.currency
     flag_if_different(donation, amount, currency, what=f"Checkout Session {session.id}")
     if intent_id:
+        # Its refunds, disputes and fee are asked of Stripe once this commits.
         Payment.objects.get_or_create(
             stripe_payment_intent_id=intent_id,
             defaults={
@@ -58,6 +60,7 @@ def _paid_once(donation: Donation, session: Any, ids: dict[str, str]) -> None:
                 "currency": currency,
                 "status": Payment.Status.PAID,
                 "paid_at": timezone.now(),
+                "stripe_sync_due_at": timezone.now(),
             },
         )
 

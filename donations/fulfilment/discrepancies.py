@@ -18,5 +18,4 @@ def flag_if_different(donation: Donation, amount_cents: int, currency: str, *, w
         f"donation is {format_money(donation.amount_cents, donation.currency)} "
         f"({donation.currency.upper()})."
     )
-    if note not in donation.attention:
-        donation.update(attention="\n".join(filter(None, [donation.attention, note])))
+    donation.flag(note)

@@ -30,7 +30,16 @@ def settle_subscription(donation: Donation) -> None:
     if not donation.is_recurring or not donation.stripe_subscription_id:
         return
     paid, chosen = donation.paid_payment_count(), donation.payment_count
-    if paid > chosen:
+    if donation.schedule_outdated and donation.status in Donation.RUNNING and paid < chosen:
+        # A pause voided invoices: the schedule ends later, to still take N payments.
+        get_gateway().end_subscription_after(
+            donation.stripe_subscription_id,
+            interval=Frequency(donation.frequency).interval,
+            count=chosen,
+            paid=paid,
+        )
+        donation.update(schedule_outdated=False)
+    elif paid > chosen:
         _cancel(
             donation,
             attention=f"Stripe took {paid} payments of the {chosen} chosen; the subscription "
@@ -55,8 +64,8 @@ def _cancel(donation: Donation, *, attention: str = "") -> None:
         gateway.cancel_subscription(subscription_id)
     with transaction.atomic():
         locked = Donation.objects.locked().get(pk=donation.pk)
-        if attention and attention not in locked.attention:
-            locked.update(attention="\n".join(filter(None, [locked.attention, attention])))
+        if attention:
+            locked.flag(attention)
         if lifecycle.can_apply(locked, Event.ALL_PAYMENTS_MADE):
             lifecycle.apply(locked, Event.ALL_PAYMENTS_MADE)
     donation.refresh_from_db()

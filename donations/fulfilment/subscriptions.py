@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from donations import lifecycle
 from donations.fulfilment.discrepancies import flag_if_different
 from donations.lifecycle import Event
@@ -32,15 +34,19 @@ def _donation_for_subscription(subscription: Any) -> Donation | None:
 def _record_payment(invoice_id: str, values: dict[str, Any]) -> None:
     """The invoice's payment as Stripe reports it, saving only what changed (an event
     delivered again writes nothing, and leaves cached pages alone); a refund recorded
-    meanwhile (charge.refunded) is never undone."""
+    meanwhile is never undone. A new or changed payment is asked of Stripe once this
+    commits (its refunds, disputes and fee: payment_sync)."""
+    due = {"stripe_sync_due_at": timezone.now()}
     payment, created = Payment.objects.select_for_update().get_or_create(
-        stripe_invoice_id=invoice_id, defaults=values
+        stripe_invoice_id=invoice_id, defaults={**values, **due}
     )
     if created:
         return
     if payment.status == Payment.Status.REFUNDED:
         values = {k: v for k, v in values.items() if k not in ("status", "error")}
     changed = [name for name, value in values.items() if getattr(payment, name) != value]
+    if changed:
+        values, changed = {**values, **due}, [*changed, *due]
     for name in changed:
         setattr(payment, name, values[name])
     if changed:
@@ -73,6 +79,10 @@ def invoice_paid(invoice: Any) -> Donation | None:
     values.update({k: v for k, v in (("stripe_payment_intent_id", intent_id),
                                      ("stripe_charge_id", charge_id)) if v})  # fmt: skip
     _record_payment(invoice["id"], values)
+    if donation.error == RENEWAL_FAILED and not donation.payments.filter(
+        status=Payment.Status.FAILED
+    ):
+        donation.update(error="")  # the failed renewal was paid after all
     flag_if_different(
         donation, invoice["amount_paid"], invoice["currency"], what=f"Invoice {invoice['id']}"
     )
@@ -85,22 +95,37 @@ def invoice_paid(invoice: Any) -> Donation | None:
     return donation
 
 
+RENEWAL_FAILED = "The renewal payment failed; Stripe will retry it."
+
+
 def invoice_payment_failed(invoice: Any) -> Donation | None:
     donation, _ = _donation_for_invoice(invoice)
     if donation is None:
         return None
-    error = "The renewal payment failed; Stripe will retry it."
-    lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)
-    Payment.objects.get_or_create(
+    payment, _ = Payment.objects.get_or_create(
         stripe_invoice_id=invoice.id,
         defaults={
             "donation": donation,
             "amount_cents": invoice.amount_due,
             "currency": invoice.currency,
             "status": Payment.Status.FAILED,
-            "error": error,
+            "error": RENEWAL_FAILED,
         },
     )
+    # Paid since (its retry succeeded, and that event came first): nothing to say.
+    error = RENEWAL_FAILED if payment.status == Payment.Status.FAILED else donation.error
+    lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)
+    return donation
+
+
+def invoice_voided(invoice: Any) -> Donation | None:
+    """An invoice voided while Stripe paused the subscription's payments: a period that
+    takes no payment, so the schedule must end later to still take N (settle.py)."""
+    donation, _ = _donation_for_invoice(invoice)
+    if donation is None or not donation.stripe_schedule_id:
+        return None
+    if donation.status in Donation.RUNNING and not donation.schedule_outdated:
+        donation.update(schedule_outdated=True)
     return donation
 
 
@@ -113,18 +138,26 @@ SUBSCRIPTION_EVENTS = {
 }
 
 
-def subscription_updated(subscription: Any) -> Donation | None:
-    donation = _donation_for_subscription(subscription)
-    event = SUBSCRIPTION_EVENTS.get(subscription.status)
-    if donation is not None and event is not None:
-        lifecycle.apply(donation, event)
-    return donation
-
-
-def subscription_deleted(subscription: Any) -> Donation | None:
+def subscription_changed(subscription: Any) -> Donation | None:
+    """customer.subscription.updated and .deleted, with the subscription as Stripe has it
+    now (fetched again: an older event delivered late must not undo a newer one): its
+    status, and whether its payments are paused (a pause voids invoices, so the
+    schedule must end later to still take N)."""
     donation = _donation_for_subscription(subscription)
     if donation is None:
         return None
-    finished = donation.paid_payment_count() >= donation.payment_count
-    lifecycle.apply(donation, Event.ALL_PAYMENTS_MADE if finished else Event.SUBSCRIPTION_CANCELED)
+    paused = bool(field(subscription, "pause_collection"))
+    pause_changed = paused != donation.collection_paused
+    if pause_changed:
+        donation.update(
+            collection_paused=paused,
+            schedule_outdated=donation.schedule_outdated or bool(donation.stripe_schedule_id),
+        )
+    if subscription.status == "canceled":
+        finished = donation.paid_payment_count() >= donation.payment_count
+        event = Event.ALL_PAYMENTS_MADE if finished else Event.SUBSCRIPTION_CANCELED
+    else:
+        event = SUBSCRIPTION_EVENTS.get(subscription.status)
+    if event is not None and not (pause_changed and not lifecycle.can_apply(donation, event)):
+        lifecycle.apply_or_record(donation, event)
     return donation

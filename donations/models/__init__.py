@@ -15,10 +15,10 @@ from donations.models.campaigns import (
 )
 from donations.models.donations import NEVER_PAID, Donation, Frequency, is_reference
 from donations.models.events import WebhookEvent
-from donations.models.payments import Payment, Receipt
+from donations.models.payments import Dispute, Payment, Receipt
 
 __all__ = [
-    "NEVER_PAID", "Campaign", "Donation", "DonationBox", "Frequency", "Payment", "Receipt",
-    "WebhookEvent", "amount_limits", "default_preset_amounts", "is_reference", "net_received",
-    "offered", "shown", "validate_preset_amounts",
+    "NEVER_PAID", "Campaign", "Dispute", "Donation", "DonationBox", "Frequency", "Payment",
+    "Receipt", "WebhookEvent", "amount_limits", "default_preset_amounts", "is_reference",
+    "net_received", "offered", "shown", "validate_preset_amounts",
 ]  # fmt: skip

@@ -76,7 +76,8 @@ def net_received(payments: str, also: Q | None = None) -> CombinedExpression:
         also or Q()
     )
     paid = Coalesce(Sum(f"{payments}__amount_cents", filter=counted), 0)
-    return paid - Coalesce(Sum(f"{payments}__amount_refunded_cents", filter=counted), 0)
+    refunded = Coalesce(Sum(f"{payments}__amount_refunded_cents", filter=counted), 0)
+    return paid - refunded - Coalesce(Sum(f"{payments}__amount_disputed_cents", filter=counted), 0)
 
 
 class CampaignQuerySet(models.QuerySet):

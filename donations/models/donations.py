@@ -128,6 +128,21 @@ class Donation(models.Model):
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_schedule_id = models.CharField(max_length=255, blank=True)
+    collection_paused = models.BooleanField(
+        _("paused"),
+        default=False,
+        help_text=_("Stripe has paused taking its payments (pause_collection)."),
+    )
+    schedule_outdated = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("A pause voided a payment: the schedule is extended to still take N."),
+    )
+    quiet_cancellation = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("Cancelled without telling the donor (a card disputed as fraudulent)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(
@@ -159,6 +174,19 @@ class Donation(models.Model):
     @property
     def amount_display(self) -> str:
         return shown(self.amount_cents, self.currency)
+
+    @property
+    def status_display(self) -> str:
+        """Its status, and whether Stripe has paused its payments."""
+        label = str(self.get_status_display())
+        if self.collection_paused and self.status in self.RUNNING:
+            return str(_("%(status)s, paused") % {"status": label})
+        return label
+
+    def flag(self, note: str) -> None:
+        """Add `note` to what staff should look at (once)."""
+        if note not in self.attention:
+            self.update(attention="\n".join(filter(None, [self.attention, note])))
 
     def update(self, **fields: object) -> None:
         """Set and save these fields only (never the status: see donations.lifecycle)."""

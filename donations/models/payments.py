@@ -27,7 +27,25 @@ class Payment(models.Model):
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
     amount_cents = models.PositiveIntegerField()
     amount_refunded_cents = models.PositiveIntegerField(default=0)
+    amount_disputed_cents = models.PositiveIntegerField(
+        default=0, help_text=_("Withdrawn by a dispute and not (yet) given back.")
+    )
     currency = models.CharField(max_length=3, default="usd")
+    fee_cents = models.IntegerField(
+        null=True, blank=True, help_text=_("Stripe's fee, in the settlement currency.")
+    )
+    settled_cents = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text=_("What reached the balance: net of Stripe's fee, refunds and disputes."),
+    )
+    settlement_currency = models.CharField(max_length=3, blank=True)
+    stripe_sync_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Since when Stripe is to be asked again (an event said it changed)."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -62,8 +80,54 @@ class Payment(models.Model):
 
     @property
     def net_cents(self) -> int:
-        """What the payment brought in: its amount less what was refunded."""
-        return self.amount_cents - self.amount_refunded_cents
+        """What the payment brought in: its amount less what was refunded and what a
+        dispute withdrew (before Stripe's fee)."""
+        return self.amount_cents - self.amount_refunded_cents - self.amount_disputed_cents
+
+    @property
+    def fee_display(self) -> str:
+        return "–" if self.fee_cents is None else shown(self.fee_cents, self.settlement_currency)
+
+    @property
+    def settled_display(self) -> str:
+        if self.settled_cents is None:
+            return "–"
+        return shown(self.settled_cents, self.settlement_currency)
+
+
+class Dispute(models.Model):
+    """A card holder's dispute of a payment, as Stripe last reported it."""
+
+    class Status(models.TextChoices):
+        WARNING_NEEDS_RESPONSE = "warning_needs_response", _("Inquiry: needs a response")
+        WARNING_UNDER_REVIEW = "warning_under_review", _("Inquiry: under review")
+        WARNING_CLOSED = "warning_closed", _("Inquiry closed")
+        NEEDS_RESPONSE = "needs_response", _("Needs a response")
+        UNDER_REVIEW = "under_review", _("Under review")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        PREVENTED = "prevented", _("Prevented")
+
+    CLOSED = (Status.WON, Status.LOST, Status.WARNING_CLOSED, Status.PREVENTED)
+
+    stripe_dispute_id = models.CharField(max_length=255, unique=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=50)
+    status = models.CharField(max_length=30, choices=Status.choices)
+    evidence_due_by = models.DateTimeField(null=True, blank=True)
+    funds_withdrawn = models.BooleanField(
+        default=False, help_text=_("Its amount is withdrawn from the balance (not given back).")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{shown(self.amount_cents, self.currency)} {self.reason} ({self.status})"
 
 
 class Receipt(models.Model):
@@ -77,6 +141,8 @@ class Receipt(models.Model):
         PAYMENT = "payment", _("Payment received")
         RENEWAL_FAILED = "renewal_failed", _("Renewal failed")
         CANCELLED = "cancelled", _("Donation cancelled")
+        DISPUTE_OPENED = "dispute_opened", _("Dispute opened (to staff)")
+        DISPUTE_CLOSED = "dispute_closed", _("Dispute closed (to staff)")
 
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="receipts")
     payment = models.ForeignKey(
