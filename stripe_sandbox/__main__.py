@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         help="whsec_… used to sign events (default: $STRIPE_WEBHOOK_SECRET)",
     )
     parser.add_argument("--port-file", help="write the port here once listening")
+    parser.add_argument(
+        "--chaos",
+        type=int,
+        metavar="SEED",
+        help="deliver events as Stripe may: shuffled, some twice, some late (seeded)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -35,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.webhook_url and not args.webhook_secret:
         parser.error("--webhook-secret (or STRIPE_WEBHOOK_SECRET) is needed to sign webhooks")
     server = SandboxServer(args.host, args.port, args.webhook_url, args.webhook_secret)
+    server.sandbox.webhooks.misbehave(args.chaos)
     if args.port_file:
         with open(args.port_file, "w") as port_file:
             port_file.write(str(server.server_address[1]))

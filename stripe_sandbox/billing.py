@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from stripe_sandbox.api import Sandbox
 
 LIVE = ("active", "past_due")
+RETRY_AFTER = 3 * 86400
 
 
 def create_subscription(
@@ -68,6 +69,7 @@ def create_subscription(
                 ],
             },
             "schedule": None,
+            "pause_collection": None,
             "metadata": params.get("metadata", {}),
             "description": params.get("description"),
             "default_payment_method": pm_id,
@@ -91,15 +93,20 @@ def create_subscription(
 
 
 def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = False) -> bool:
-    """Invoice the current period of `sub` and charge its payment method."""
+    """Invoice the current period of `sub` and charge its payment method; while its
+    payments are paused (pause_collection, behavior void) the invoice is voided instead."""
     item = sub["items"]["data"][0]
     amount = item["price"]["unit_amount"] * item["quantity"]
     now = now_for(sb, sub["customer"])
+    invoice_id = sb.store.new_id("in")
     invoice = sb.store.add(
         {
-            "id": sb.store.new_id("in"),
+            "id": invoice_id,
             "object": "invoice",
             "status": "open",
+            "auto_advance": True,
+            "amount_paid_off_stripe": 0,
+            "next_payment_attempt": None,
             "customer": sub["customer"],
             "currency": sub["currency"],
             "amount_due": amount,
@@ -123,11 +130,23 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
             "lines": {
                 "object": "list",
                 "has_more": False,
-                "url": "/v1/invoices/lines",
+                "url": f"/v1/invoices/{invoice_id}/lines",
                 "data": [
                     {
                         "id": sb.store.new_id("il"),
                         "object": "line_item",
+                        "invoice": invoice_id,
+                        "parent": {
+                            "type": "subscription_item_details",
+                            "invoice_item_details": None,
+                            "subscription_item_details": {
+                                "invoice_item": None,
+                                "proration": False,
+                                "proration_details": {"credited_items": None},
+                                "subscription": sub["id"],
+                                "subscription_item": item["id"],
+                            },
+                        },
                         "amount": amount,
                         "currency": sub["currency"],
                         "description": sub.get("description"),
@@ -153,6 +172,11 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
     sub["latest_invoice"] = invoice["id"]
     sb.webhooks.emit("invoice.created", invoice)
     sb.webhooks.emit("invoice.finalized", invoice)
+    if sub.get("pause_collection"):
+        invoice.update(status="void", auto_advance=False, amount_remaining=0)
+        invoice["status_transitions"]["voided_at"] = now
+        sb.webhooks.emit("invoice.voided", invoice)
+        return True
     customer = sb.store.get(sub["customer"], "customer")
     pm_id = sub["default_payment_method"] or customer["invoice_settings"]["default_payment_method"]
     pm = sb.store.get(pm_id, "payment_method")
@@ -170,8 +194,10 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
     invoice["attempt_count"], invoice["attempted"] = 1, True
     paid = charge["status"] == "succeeded"
     if paid:
-        invoice.update(status="paid", amount_paid=amount, amount_remaining=0)
+        invoice.update(status="paid", amount_paid=amount, amount_remaining=0, auto_advance=False)
         invoice["status_transitions"]["paid_at"] = now
+    else:  # Stripe tries again later (Smart Retries); the sandbox says when, a clock moves it
+        invoice["next_payment_attempt"] = now + RETRY_AFTER
     _record_invoice_payment(sb, invoice, intent, paid=paid, at=now)
     payments.emit_charge_events(sb, intent, charge)
     for event_type in (

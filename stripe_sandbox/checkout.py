@@ -98,7 +98,7 @@ def expire_session(sb: Sandbox, session_id: str) -> dict[str, Any]:
             f'Session has a status of "{session["status"]}".',
             param="session",
         )
-    session["status"] = "expired"
+    session.update(status="expired", url=None)
     sb.webhooks.emit("checkout.session.expired", public(session))
     return session
 
@@ -122,6 +122,7 @@ def pay_session(sb: Sandbox, session_id: str, card_number: str, name: str = "") 
         status="complete",
         payment_status="paid",
         customer_details={"email": session["customer_email"], "name": name or None},
+        url=None,  # a completed session has no page any more
     )
     sb.webhooks.emit("checkout.session.completed", public(session))
     return session

@@ -65,6 +65,10 @@ def _run_until(sb: Sandbox, sub: dict[str, Any], target: int, clock: dict[str, A
     while sub["status"] in LIVE and item["current_period_end"] <= target:
         boundary = item["current_period_end"]
         clock["frozen_time"] = boundary
+        pause = sub.get("pause_collection")
+        if pause and pause.get("resumes_at") and pause["resumes_at"] <= boundary:
+            sub["pause_collection"] = None  # resumed: this period is billed again
+            sb.webhooks.emit("customer.subscription.updated", sub, {"pause_collection": pause})
         schedule = sb.store.objects.get(sub["schedule"] or "")
         if (
             schedule

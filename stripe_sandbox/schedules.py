@@ -14,14 +14,27 @@ if TYPE_CHECKING:
 
 def update_subscription(sb: Sandbox, sub_id: str, params: dict[str, Any]) -> dict[str, Any]:
     sub = sb.store.get(sub_id, "subscription")
-    previous = {
-        k: sub[k] for k in ("metadata", "description", "default_payment_method") if k in params
-    }
+    keys = ("metadata", "description", "default_payment_method", "pause_collection")
+    previous = {k: sub.get(k) for k in keys if k in params}
     for key in previous:
         sub[key] = params[key]
+    if "pause_collection" in params:
+        sub["pause_collection"] = _pause(params["pause_collection"])
     if previous:
         sb.webhooks.emit("customer.subscription.updated", sub, previous)
     return sub
+
+
+def _pause(value: Any) -> dict[str, Any] | None:
+    """`pause_collection` as given ("" resumes), as the subscription shows it."""
+    if not value:
+        return None
+    if value.get("behavior") != "void":
+        raise StripeError(
+            "The sandbox pauses with behavior=void only.", param="pause_collection[behavior]"
+        )
+    resumes = value.get("resumes_at")
+    return {"behavior": "void", "resumes_at": int(resumes) if resumes else None}
 
 
 def cancel_subscription(sb: Sandbox, sub_id: str, at: int | None = None) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import secrets
+import string
 import threading
 import time
 from typing import Any
@@ -14,6 +14,8 @@ from stripe import _api_version
 API_VERSION = _api_version._ApiVersion.CURRENT
 
 
+BASE62 = string.digits + string.ascii_letters
+ID_LENGTHS = {"cs_test": 58, "cus": 14, "prod": 14}
 # Objects the API declares without `livemode`.
 WITHOUT_LIVEMODE = {"refund", "balance_transaction"}
 
@@ -48,10 +50,15 @@ class Store:
         self.idempotency: dict[str, tuple[str, int, dict[str, Any]]] = {}
         # Behaviour of each test card or payment method, kept out of the objects.
         self.card_behavior: dict[str, str] = {}
-        self._sequence = itertools.count(1)
 
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}_{next(self._sequence):06d}{secrets.token_hex(7)}"
+        """An id as Stripe makes them: the prefix and random letters and digits (base62),
+        58 of them for a Checkout Session, 14 for a customer or product, 24 otherwise."""
+        length = ID_LENGTHS.get(prefix, 24)
+        while True:
+            candidate = f"{prefix}_" + "".join(secrets.choice(BASE62) for _ in range(length))
+            if candidate not in self.objects:
+                return candidate
 
     def add(self, obj: dict[str, Any]) -> dict[str, Any]:
         if obj["object"] not in WITHOUT_LIVEMODE:

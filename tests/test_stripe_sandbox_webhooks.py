@@ -47,9 +47,10 @@ class Receiver:
 def delivering():
     servers = []
 
-    def make(failures=0):
+    def make(failures=0, chaos=None):
         receiver = Receiver(failures)
         sandbox = SandboxServer("127.0.0.1", 0, receiver.url, SECRET)
+        sandbox.sandbox.webhooks.misbehave(chaos)
         sandbox.start()
         servers.append((receiver, sandbox))
         return receiver, TestModeStripe("sk_test_x", api_base=sandbox.url)
@@ -114,3 +115,17 @@ def test_undelivered_events_are_listed_as_such(delivering):
     client.v1.checkout.sessions.expire(session.id)
     pending = client.v1.events.list({"delivery_success": False}).data
     assert [e.type for e in pending] == ["checkout.session.expired"]
+
+
+
+def test_in_chaos_mode_events_come_shuffled_some_twice_all_at_last(delivering):
+    receiver, kit = delivering(chaos=20261203)
+    client = kit.client
+    sessions = [client.v1.checkout.sessions.create(session_params()) for _ in range(8)]
+    for session in sessions:
+        client.v1.checkout.sessions.expire(session.id)
+    kit.wait_for_webhooks()
+    emitted = [e.id for e in reversed(client.v1.events.list({"limit": 100}).data)]
+    delivered = [json.loads(body)["id"] for body, _ in receiver.deliveries]
+    assert set(delivered) == set(emitted)  # every one, at last
+    assert delivered != emitted  # not in order, or not once each
