@@ -157,6 +157,13 @@ class StripeGateway:
     def retrieve_subscription(self, subscription_id: str) -> stripe.Subscription:
         return self.client.v1.subscriptions.retrieve(subscription_id)
 
+    def paid_invoice_count(self, subscription_id: str) -> int:
+        """How many of the subscription's invoices Stripe has been paid (at most 100)."""
+        page = self.client.v1.invoices.list(
+            {"subscription": subscription_id, "status": "paid", "limit": 100}
+        )
+        return len(page.data)
+
     def cancel_subscription(self, subscription_id: str) -> stripe.Subscription:
         return self.client.v1.subscriptions.cancel(subscription_id)
 
@@ -183,7 +190,7 @@ class StripeGateway:
 
     def end_subscription_after(
         self, subscription_id: str, *, interval: Interval, count: int, paid: int | None = None
-    ) -> stripe.SubscriptionSchedule:
+    ) -> stripe.SubscriptionSchedule | None:
         """Make the subscription end by itself once it has taken `count` payments in all,
         whenever this is called.
 
@@ -196,6 +203,8 @@ class StripeGateway:
         `paid`, its end), so a retried webhook never creates a second one.
         """
         subscription = self.retrieve_subscription(subscription_id)
+        if subscription.status == "canceled":
+            return None  # ended already: nothing to schedule
         if subscription.schedule:
             schedule_id = id_of(subscription.schedule)
             schedule = self.client.v1.subscription_schedules.retrieve(schedule_id)

@@ -218,9 +218,15 @@ def charge_refunded(fake_stripe: Any, intent_id: str, amount: int, refunded: int
 
 
 def subscription_event(
-    fake_stripe: Any, event_type: str, body: dict[str, Any], **event_fields: Any
+    fake_stripe: Any, event_type: str, body: dict[str, Any], paid_invoices: int = 0, **fields: Any
 ) -> bytes:
-    """A customer.subscription.* event, and Stripe's answer when the site fetches the
-    subscription (as it always does: a late event must not undo a newer one)."""
+    """A customer.subscription.* event, and Stripe's answers when the site fetches the
+    subscription (as it always does: a late event must not undo a newer one) and, once
+    it has ended, counts its paid invoices."""
     fake_stripe.routes[("GET", f"/v1/subscriptions/{body['id']}")] = [(200, body)]
-    return event(event_type, body, **event_fields)
+    paid = [{"id": f"in_paid_{n}", "object": "invoice", "status": "paid"}
+            for n in range(paid_invoices)]  # fmt: skip
+    fake_stripe.routes[("GET", f"/v1/invoices?subscription={body['id']}&status=paid")] = [
+        (200, {"object": "list", "url": "/v1/invoices", "has_more": False, "data": paid})
+    ]
+    return event(event_type, body, **fields)

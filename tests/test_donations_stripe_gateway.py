@@ -63,6 +63,7 @@ def test_no_key_means_payments_are_not_configured(settings):
 
 def test_an_existing_cancelling_schedule_is_left_alone(fake_stripe):
     fake_stripe.answer("GET", "/v1/subscriptions/sub_1", {"id": "sub_1", "object": "subscription",
+                                                        "status": "active",
                                                         "schedule": "sched_1"})  # fmt: skip
     fake_stripe.answer(
         "GET",

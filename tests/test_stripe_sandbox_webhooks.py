@@ -117,7 +117,6 @@ def test_undelivered_events_are_listed_as_such(delivering):
     assert [e.type for e in pending] == ["checkout.session.expired"]
 
 
-
 def test_in_chaos_mode_events_come_shuffled_some_twice_all_at_last(delivering):
     receiver, kit = delivering(chaos=20261203)
     client = kit.client

@@ -45,10 +45,20 @@ HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
 # that a late delivery could replay over a newer state.
 ALWAYS_FETCHED = {"customer.subscription.updated", "customer.subscription.deleted"}
 # How to fetch each kind of object again, in the pinned version.
+def _subscription_now(gateway: StripeGateway, subscription_id: str) -> dict[str, Any]:
+    """The subscription as Stripe has it, and, once it has ended, how many of its
+    invoices were paid: whether it ended after all its payments does not depend on
+    whether their events have come yet."""
+    subscription: dict[str, Any] = gateway.retrieve_subscription(subscription_id).to_dict()
+    if subscription.get("status") == "canceled":
+        subscription["paid_invoice_count"] = gateway.paid_invoice_count(subscription_id)
+    return subscription
+
+
 FETCHERS: dict[str, Callable[[StripeGateway, str], Any]] = {
     "checkout.session": StripeGateway.retrieve_checkout_session,
     "invoice": StripeGateway.retrieve_invoice,
-    "subscription": StripeGateway.retrieve_subscription,
+    "subscription": _subscription_now,
     "charge": StripeGateway.retrieve_charge,
     "dispute": StripeGateway.retrieve_dispute,
 }

@@ -53,7 +53,8 @@ def settle_subscription(donation: Donation) -> None:
             interval=Frequency(donation.frequency).interval,
             count=chosen,
         )
-        donation.update(stripe_schedule_id=schedule.id)
+        if schedule is not None:  # None: Stripe ended it already (its event follows)
+            donation.update(stripe_schedule_id=schedule.id)
 
 
 def _cancel(donation: Donation, *, attention: str = "") -> None:

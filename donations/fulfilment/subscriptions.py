@@ -28,7 +28,7 @@ def _donation_for_invoice(invoice: Any) -> tuple[Donation | None, str]:
 
 def _donation_for_subscription(subscription: Any) -> Donation | None:
     reference = metadata(subscription, "donation_id")
-    return Donation.objects.locked().by_subscription(subscription.id, reference)
+    return Donation.objects.locked().by_subscription(field(subscription, "id"), reference)
 
 
 def _record_payment(invoice_id: str, values: dict[str, Any]) -> None:
@@ -153,11 +153,12 @@ def subscription_changed(subscription: Any) -> Donation | None:
             collection_paused=paused,
             schedule_outdated=donation.schedule_outdated or bool(donation.stripe_schedule_id),
         )
-    if subscription.status == "canceled":
-        finished = donation.paid_payment_count() >= donation.payment_count
+    if field(subscription, "status") == "canceled":
+        paid = max(donation.paid_payment_count(), field(subscription, "paid_invoice_count", 0))
+        finished = paid >= donation.payment_count
         event = Event.ALL_PAYMENTS_MADE if finished else Event.SUBSCRIPTION_CANCELED
     else:
-        event = SUBSCRIPTION_EVENTS.get(subscription.status)
+        event = SUBSCRIPTION_EVENTS.get(field(subscription, "status"))
     if event is not None and not (pause_changed and not lifecycle.can_apply(donation, event)):
         lifecycle.apply_or_record(donation, event)
     return donation
