@@ -43,6 +43,14 @@ def _charge(obj: dict[str, Any]) -> None:
     obj.setdefault("disputed", False)
 
 
+def _dispute(obj: dict[str, Any]) -> None:
+    obj.setdefault("enhanced_eligibility_types", [])
+    obj.setdefault("evidence", {}).setdefault("enhanced_evidence", {})
+    details = obj.setdefault("evidence_details", {})
+    details.setdefault("submission_method", "manual" if details.get("has_evidence") else
+                       "not_submitted")  # fmt: skip
+
+
 def _invoice(obj: dict[str, Any]) -> None:
     amount = obj.get("amount_due", 0)
     for name, value in (
@@ -133,6 +141,7 @@ def _test_clock(obj: dict[str, Any]) -> None:
 COMPLETERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "charge": _charge,
     "checkout.session": _checkout_session,
+    "dispute": _dispute,
     "invoice": _invoice,
     "payment_intent": _payment_intent,
     "price": _price,

@@ -100,6 +100,31 @@ class TestModeStripe:
     def expire_checkout_session(self, session_id: str) -> stripe.checkout.Session:
         return self.client.v1.checkout.sessions.expire(session_id)
 
+    # What staff or a card holder do in Stripe's Dashboard or bank ---------------------
+    def refund(self, payment_intent: str, amount_cents: int) -> stripe.Refund:
+        """A refund made in the Dashboard, not through the site."""
+        return self.client.v1.refunds.create(
+            {"payment_intent": payment_intent, "amount": amount_cents}
+        )
+
+    def pause(self, subscription_id: str) -> stripe.Subscription:
+        """Pause the subscription's payments (its invoices are voided meanwhile)."""
+        return self.client.v1.subscriptions.update(
+            subscription_id, {"pause_collection": {"behavior": "void"}}
+        )
+
+    def resume(self, subscription_id: str) -> stripe.Subscription:
+        return self.client.v1.subscriptions.update(subscription_id, {"pause_collection": ""})
+
+    def disputes_of(self, payment_intent: str) -> list[stripe.Dispute]:
+        return list(self.client.v1.disputes.list({"payment_intent": payment_intent}).data)
+
+    def answer_dispute(self, dispute_id: str, evidence: str) -> stripe.Dispute:
+        """Submit evidence: in test mode "winning_evidence" wins, anything else loses."""
+        return self.client.v1.disputes.update(
+            dispute_id, {"evidence": {"uncategorized_text": evidence}, "submit": True}
+        )
+
     # Events ----------------------------------------------------------------------
     def undelivered_events(self) -> list[stripe.Event]:
         page = self.client.v1.events.list({"delivery_success": False, "limit": 100})

@@ -44,6 +44,8 @@ HANDLERS: dict[str, Callable[[Any], Donation | None]] = {
 # Events whose object is always fetched again, whatever its API version: a snapshot
 # that a late delivery could replay over a newer state.
 ALWAYS_FETCHED = {"customer.subscription.updated", "customer.subscription.deleted"}
+
+
 # How to fetch each kind of object again, in the pinned version.
 def _subscription_now(gateway: StripeGateway, subscription_id: str) -> dict[str, Any]:
     """The subscription as Stripe has it, and, once it has ended, how many of its
