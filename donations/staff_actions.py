@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from donations.models import Donation, Payment, net_received, shown
 from donations.money import typed
@@ -72,7 +72,8 @@ def cancel_now(donation: Donation) -> None:
 EXPORT_COLUMNS = [
     "created (UTC)", "donation", "status", "campaign", "first name", "last name", "email",
     "amount", "currency", "frequency", "payments chosen", "payments made",
-    "received net of refunds", "last payment (UTC)",
+    "received net of refunds and disputes", "Stripe fees", "reached the balance",
+    "settlement currency", "last payment (UTC)",
 ]  # fmt: skip
 
 
@@ -84,6 +85,9 @@ def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
         .annotate(
             made=Count("payments", filter=counted),
             net=net_received("payments"),
+            fees=Sum("payments__fee_cents", filter=counted),
+            settled=Sum("payments__settled_cents", filter=counted),
+            settlement=Max("payments__settlement_currency", filter=counted),
             last_paid=Max("payments__paid_at", filter=counted),
         )
         .order_by("created_at")
@@ -97,6 +101,9 @@ def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
             donation.currency.upper(),
             donation.frequency, str(donation.payment_count), str(donation.made),
             typed(donation.net, donation.currency),
+            "" if donation.fees is None else typed(donation.fees, donation.settlement),
+            "" if donation.settled is None else typed(donation.settled, donation.settlement),
+            (donation.settlement or "").upper(),
             donation.last_paid.strftime("%Y-%m-%d %H:%M:%S") if donation.last_paid else "",
         ])  # fmt: skip
 

@@ -1,6 +1,6 @@
 import pytest
 
-from donations.models import Campaign, Donation
+from donations.models import Campaign, Dispute, Donation, Payment
 from donations.stripe_gateway import PINNED_API_VERSION
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
 from tests.stripe_events import checkout_session, event
@@ -36,6 +36,9 @@ def donation():
         "/admin/donations/campaign/add/",
         "/admin/donations/webhookevent/",
         "/admin/donations/webhookevent/?status__exact=failed",
+        "/admin/donations/dispute/",
+        "/admin/donations/dispute/?status__exact=lost",
+        "/admin/donations/donation/?collection_paused__exact=1",
     ],
 )
 def test_admin_pages_render_for_staff(staff_client, donation, url):
@@ -210,3 +213,21 @@ def test_a_campaign_with_donations_keeps_its_currency(staff_client, donation):
     assert "This campaign has donations in USD: its currency stays." in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.currency == "usd"
+
+
+def test_staff_see_disputes_fees_and_what_reached_the_balance(staff_client, donation):
+    payment = donation.payments.get()
+    Payment.objects.filter(pk=payment.pk).update(fee_cents=88, settled_cents=-1588,
+                                                 settlement_currency="usd",
+                                                 amount_disputed_cents=2000)  # fmt: skip
+    Dispute.objects.create(stripe_dispute_id="dp_1", payment=payment, amount_cents=2000,
+                           currency="usd", reason="fraudulent", status="lost",
+                           funds_withdrawn=True)  # fmt: skip
+    disputes = staff_client.get("/admin/donations/dispute/").content.decode()
+    assert 'href="https://dashboard.stripe.com/test/disputes/dp_1"' in disputes
+    assert "Lost" in disputes and "fraudulent" in disputes and "Grace Hopper" in disputes
+    payments = staff_client.get("/admin/donations/payment/").content.decode()
+    assert "$0.88" in payments and "-$15.88" in payments
+    page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    assert "Reached the balance" in page and "-$15.88" in page
+    assert staff_client.get("/admin/donations/dispute/add/").status_code == 403

@@ -109,7 +109,7 @@ def test_export_streams_the_selected_donations_as_csv(staff_client):
     record = dict(zip(header, row, strict=True))
     assert record["first name"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
     assert (record["amount"], record["payments made"]) == ("25.00", "1")
-    assert record["received net of refunds"] == "15.00"
+    assert record["received net of refunds and disputes"] == "15.00"
     assert record["campaign"] == donation.campaign.name
 
 

@@ -36,6 +36,12 @@ def test_the_page_shows_the_donation_payments_and_what_is_to_come(client, runnin
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+def test_a_paused_donation_says_so(client, running):
+    running.update(collection_paused=True)
+    html = client.get(donor_link(running)).content.decode()
+    assert 'data-testid="status">Active (recurring), paused</dd>' in html
+
+
 @pytest.mark.parametrize("token", ["forged", "x:y:z"])
 def test_nothing_works_without_a_valid_link(client, token):
     response = client.get(f"/donations/{token}/")

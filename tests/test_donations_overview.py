@@ -46,3 +46,19 @@ def test_the_overview_is_for_staff_only(client):
     response = client.get("/admin/donations/campaign/overview/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_totals_are_per_currency_never_added_across(staff_client):
+    euros = CampaignFactory(name="Euros", slug="euros", currency="eur")
+    dollars = CampaignFactory(name="Dollars", slug="dollars")
+    PaymentFactory(donation=DonationFactory(campaign=euros, currency="eur"), amount_cents=1250,
+                   currency="eur", fee_cents=66, settled_cents=1184,
+                   settlement_currency="eur")  # fmt: skip
+    PaymentFactory(donation=DonationFactory(campaign=dollars), amount_cents=2000,
+                   amount_refunded_cents=500, amount_disputed_cents=1500, fee_cents=88,
+                   settled_cents=-1588, settlement_currency="usd")  # fmt: skip
+    page = staff_client.get("/admin/donations/campaign/overview/").content.decode()
+    assert '<th scope="row">EUR</th><td>€12.50</td><td>€0</td><td>€0</td><td>€12.50</td>' in page
+    assert '<th scope="row">USD</th><td>$20</td><td>$5</td><td>$15</td><td>$0</td>' in page
+    assert '<th scope="row">USD</th><td>1</td><td>$0.88</td><td>-$15.88</td>' in page
+    assert "€32.50" not in page and "$32.50" not in page
