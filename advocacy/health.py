@@ -11,18 +11,39 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jobs.health import worker_state
+
 logger = logging.getLogger(__name__)
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while this instance can serve (database and cache); the background worker's
+    state is said too, but does not take the instance out of a load balancer."""
     checks = {"database": _database(), "cache": _cache()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"} | {
         name: "ok" if fine else "failing" for name, fine in checks.items()
     }
+    body["worker"] = _worker()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def worker_healthz(request: HttpRequest) -> JsonResponse:
+    """`/healthz/worker`: 503 when no worker takes work (for monitoring)."""
+    state = _worker()
+    return JsonResponse({"worker": state}, status=200 if state == "ok" else 503)
+
+
+def _worker() -> str:
+    try:
+        return worker_state()
+    except Exception:
+        logger.exception("Health check: the workers' state could not be read")
+        return "unknown"
 
 
 def _database() -> bool:

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_ratelimit",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "articles",
     "donations",
 ]
@@ -255,6 +258,21 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# --- Background jobs (jobs/): a queue in the database, run by `manage.py run_worker` ---
+# django-tasks' database backend: a task is enqueued in the transaction of the change
+# that calls for it, so it is never lost and never runs for a change rolled back.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed task is tried again after TASK_RETRY_SECONDS, doubling each time, up to
+# TASK_MAX_ATTEMPTS tries (30 s … 32 min: about an hour in all).
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=8)
+TASK_RETRY_SECONDS = env.float("TASK_RETRY_SECONDS", default=30)
+# Workers note they are alive this often; a task whose worker has not been heard of for
+# WORKER_STALE_SECONDS is queued again.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=30)
+# A mail server that does not answer holds a receipt's task at most this long.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 
 # --- Donations and Stripe -------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from advocacy.health import healthz
+from advocacy.health import healthz, worker_healthz
 from advocacy.views import favicon
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap
@@ -26,6 +26,7 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", healthz, name="healthz"),
+    path("healthz/worker", worker_healthz, name="healthz-worker"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,7 @@ from donations.models import Donation, Payment, Receipt
 
 logger = logging.getLogger(__name__)
 Kind = Receipt.Kind
-STALE_CLAIM = timedelta(minutes=10)
+STALE_CLAIM_MIN = timedelta(seconds=2)
 SUBJECTS = {
     Kind.PAYMENT: "Thank you: your donation to {campaign}",
     Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
@@ -63,19 +63,33 @@ def _pk(payment: Payment | None) -> int | None:
     return payment.pk if payment else None
 
 
+class ReceiptsNotSent(Exception):
+    """Some receipts could not be sent now (the mail server, or another sender busy with
+    them): the task that sends them is tried again later."""
+
+
+def _stale_claim() -> timedelta:
+    """A claim older than this was made by a sender that died mid-way: every step of an
+    SMTP exchange gives up after EMAIL_TIMEOUT."""
+    return max(STALE_CLAIM_MIN, timedelta(seconds=10 * float(settings.EMAIL_TIMEOUT or 10)))
+
+
 def _unclaimed() -> Q:
     """Not claimed, or claimed so long ago that its sender must have died mid-way."""
-    return Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - STALE_CLAIM)
+    return Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - _stale_claim())
 
 
-def send_due(donation: Donation | None = None) -> int:
-    """Send the receipts not sent yet (of one donation, or all); how many were sent."""
-    pending = Receipt.objects.filter(_unclaimed(), sent_at=None)
+def send_due(donation: Donation | None = None, *, strict: bool = False) -> int:
+    """Send the receipts not sent yet (of one donation, or all); how many were sent.
+    `strict`: raise ReceiptsNotSent when any is left unsent (for a retry)."""
+    pending = Receipt.objects.filter(sent_at=None)
     if donation is not None:
         pending = pending.filter(donation=donation)
     sent = 0
-    for receipt in pending.select_related("donation__campaign", "payment"):
+    for receipt in pending.filter(_unclaimed()).select_related("donation__campaign", "payment"):
         sent += _send_once(receipt)
+    if strict and pending.exists():
+        raise ReceiptsNotSent(f"{pending.count()} receipt(s) not sent yet")
     return sent
 
 

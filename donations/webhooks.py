@@ -4,10 +4,11 @@ Every event is stored by its Stripe id under a unique constraint. Its object is
 first brought to the pinned API version (a Stripe call, outside any transaction);
 its handler then runs inside one transaction that ends by storing the event's row,
 so a redelivered or concurrently duplicated event has exactly one effect (a
-delivery that finds the row stored by another is rolled back); what is left to ask
-Stripe (the subscription's schedule) follows after the commit. A failure at any
-step is stored with the error and answered with a 5xx, so that Stripe delivers the
-event again, and the steps are safe to repeat. An event that does not apply to its
+delivery that finds the row stored by another is rolled back); what is left to do
+(asking Stripe about payments, the subscription's schedule, e-mails) is enqueued in
+that transaction and done by the worker (donations.jobs), never in Stripe's request.
+A failure is stored with the error and answered with a 5xx, so that Stripe delivers
+the event again, and the steps are safe to repeat. An event that does not apply to its
 donation's status (donations.lifecycle) is rolled back as a whole, and stored as
 ignored with the reason.
 """
@@ -21,17 +22,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from donations.event_payloads import InvalidEvent, parse_event, storable
 from donations.fulfilment import HANDLERS, current_object
-from donations.fulfilment.payment_sync import sync_payments
-from donations.fulfilment.settle import settle_subscription
+from donations.jobs import follow_up
 from donations.lifecycle import NotApplicable
 from donations.models import Donation, WebhookEvent
 from donations.personal_data import redacted
-from donations.receipts import note_due, send_due
 from donations.stripe_gateway import SignatureVerificationError, verify_signature
 from donations.stripe_objects import ReceivedEvent
 
@@ -72,52 +70,38 @@ def receive_event(event: ReceivedEvent) -> Outcome:
         logger.warning("Stripe event %s is %s event: ignored", event.id, mode)
         _record_ignored(event, f"This site ignores {mode} event.")
         return Outcome.IGNORED
-    recorded = False  # whether this delivery's attempt is counted on the row already
     try:
         obj = current_object(event)
         if obj is None:
             _record_ignored(event, NOT_OURS)
             return Outcome.IGNORED
-        outcome, donation = _fulfil(event, obj)
-        recorded = True
-        if donation is not None:  # as committed: its handler saved all it changed
-            sync_payments(donation)  # what Stripe now says of payments the event concerns
-            prefetch_related_objects([donation], "payments")  # read once for both steps
-            settle_subscription(donation)
-            send_receipts(donation)
+        outcome = _fulfil(event, obj)
     except Exception as error:
         logger.exception("Stripe event %s (%s) failed", event.id, event.type)
-        _record_failure(event, error, counted=recorded)
+        _record_failure(event, error)
         return Outcome.FAILED
     return outcome
-
-
-def send_receipts(donation: Donation) -> None:
-    """E-mail what the event calls for; a mail server down never fails the event (the
-    receipt waits for `manage.py send_receipts`)."""
-    try:
-        if note_due(donation):
-            send_due(donation)
-    except Exception:
-        logger.exception("Receipts of donation %s not sent", donation.pk)
 
 
 class _StoredBefore(Exception):
     """Another delivery of the event stored it first: this one's effects are undone."""
 
 
-def _fulfil(event: ReceivedEvent, obj: Any) -> tuple[Outcome, Donation | None]:
-    """Run the event's handler and store the event with its outcome in one transaction,
-    so the row is committed only together with the handler's effects. A delivery of the
-    same event that commits first makes this one a duplicate, rolled back whole."""
+def _fulfil(event: ReceivedEvent, obj: Any) -> Outcome:
+    """Run the event's handler, store the event with its outcome and enqueue what is left
+    to do (donations.jobs: Stripe calls, e-mails) in one transaction, so the row and the
+    work are committed only together with the handler's effects. A delivery of the same
+    event that commits first makes this one a duplicate, rolled back whole."""
     try:
         with transaction.atomic():
             outcome, note, donation, about = _handle(event, obj)
             if not _store(event, outcome, note, about):
                 raise _StoredBefore
+            if donation is not None:
+                follow_up(donation)
     except _StoredBefore:
-        return Outcome.DUPLICATE, None
-    return outcome, donation
+        return Outcome.DUPLICATE
+    return outcome
 
 
 def _store(event: ReceivedEvent, outcome: Outcome, note: str, about: Donation | None) -> bool:
@@ -194,7 +178,7 @@ def _record_ignored(event: ReceivedEvent, note: str) -> None:
     )
 
 
-def _record_failure(event: ReceivedEvent, error: Exception, *, counted: bool = False) -> None:
+def _record_failure(event: ReceivedEvent, error: Exception) -> None:
     """Store the failure; should its payload be what the database refused, without it."""
     text = storable(f"{type(error).__name__}: {error}")[:2000]
     for payload in (event.body, {}):
@@ -205,7 +189,7 @@ def _record_failure(event: ReceivedEvent, error: Exception, *, counted: bool = F
                     stripe_id=event.id, defaults=defaults
                 )
                 record.status, record.error = WebhookEvent.Status.FAILED, text
-                if not created and not counted:
+                if not created:
                     record.attempts += 1
                 record.save()
             return

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 import stripe
 from django.conf import settings
@@ -5,6 +7,8 @@ from django.core.cache import caches
 
 from articles import page_cache
 from donations import stripe_gateway
+from donations.testmode.settled import SettledStripe
+from jobs.worker import run_ready, work_in_thread
 from stripe_sandbox.server import SandboxServer
 from stripe_testkit.testmode import TestModeStripe
 from tests.factories import DonationFactory, StaffUserFactory
@@ -74,15 +78,29 @@ def staff_client(client):
 
 @pytest.fixture
 def post_event(client):
-    """POST a signed Stripe event to the webhook."""
+    """POST a signed Stripe event to the webhook, then run the work it queued (as the
+    worker would at once)."""
 
     def post(payload: bytes, signature: str | None = None):
         headers = {"HTTP_STRIPE_SIGNATURE": signature or sign(payload)}
-        return client.post(
+        response = client.post(
             "/stripe/webhook/", data=payload, content_type="application/json", **headers
         )
+        run_ready()
+        return response
 
     return post
+
+
+@pytest.fixture
+def worker():
+    """A worker in a thread, for tests that serve the site (live_server)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=work_in_thread, args=(stop,), daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -108,7 +126,7 @@ def sandbox_client(sandbox_server):
 
 
 @pytest.fixture
-def site_with_sandbox(live_server, stripe_settings):
+def site_with_sandbox(live_server, stripe_settings, worker):
     """The site on a live server and the sandbox delivering signed webhooks to it."""
     server = SandboxServer(
         "127.0.0.1", 0, webhook_url=f"{live_server.url}/stripe/webhook/",
@@ -125,6 +143,7 @@ def site_with_sandbox(live_server, stripe_settings):
 
 @pytest.fixture
 def site_sandbox_kit(site_with_sandbox):
-    """The test kit driving the sandbox that `site_with_sandbox` started."""
+    """The test kit driving the sandbox that `site_with_sandbox` started; waiting for its
+    webhooks waits for the work they queued too."""
     _, server = site_with_sandbox
-    return TestModeStripe("sk_test_sandbox", api_base=server.url)
+    return SettledStripe("sk_test_sandbox", api_base=server.url)

@@ -8,6 +8,10 @@ import os
 
 os.environ["ENV_FILE"] = ""  # a developer's .env must not change the suite
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+# Failed background jobs are tried again soon, so that tests see their retries; a mail
+# server that does not answer is given up on quickly.
+os.environ.setdefault("TASK_RETRY_SECONDS", "0.05")
+os.environ.setdefault("EMAIL_TIMEOUT", "2")
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

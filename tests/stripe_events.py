@@ -103,6 +103,10 @@ def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
     payments = {"object": "list", "url": "/v1/invoice_payments", "data": [payment]}
     fake_stripe.answer("GET", f"/v1/invoice_payments?invoice={body['id']}", payments)
     fake_stripe.answer("GET", f"/v1/invoices/{body['id']}", {**body, "payments": payments})
+    # And the payment itself, when the site asks after recording it (unless set already).
+    intent = f"pi_for_{body['id']}"
+    if ("GET", f"/v1/payment_intents/{intent}") not in fake_stripe.routes:
+        answer_payment(fake_stripe, intent, body.get("amount_paid") or body["amount_due"])
 
 
 START = 1_700_000_000  # the subscriptions' first period starts here

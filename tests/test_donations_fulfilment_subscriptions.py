@@ -55,10 +55,11 @@ def test_safety_net_cancels_at_n_payments_when_there_is_no_schedule(post_event, 
     donation = DonationFactory(monthly=True, payment_count=2, status=Status.ACTIVE)
     donation.stripe_subscription_id = f"sub_test_{donation.pk}"
     donation.save()
-    fake_stripe.answer("GET", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation))
-    fake_stripe.answer(
-        "DELETE", f"/v1/subscriptions/sub_test_{donation.pk}", subscription(donation, "canceled")
-    )
+    path = f"/v1/subscriptions/sub_test_{donation.pk}"
+    # Stripe refuses to make the schedule; it cancels when asked, and says so after.
+    for status in ("active", "active", "canceled"):
+        fake_stripe.answer("GET", path, subscription(donation, status))
+    fake_stripe.answer("DELETE", path, subscription(donation, "canceled"))
     post_event(invoice_paid(fake_stripe, invoice(donation, 1)))
     assert fake_stripe.calls("DELETE", f"/v1/subscriptions/sub_test_{donation.pk}") == []
     post_event(invoice_paid(fake_stripe, invoice(donation, 2)))

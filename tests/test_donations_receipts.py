@@ -1,17 +1,15 @@
 """Receipts: one e-mail per payment (text and HTML), never twice, retried when the mail
 server fails; a failed renewal and a cancellation are mailed too."""
 
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
 
 from donations.models import Donation, Receipt
 from tests.factories import DonationFactory, PaymentFactory
+from tests.mail_servers import free_port, real_server
 from tests.stripe_events import (
     checkout_session,
     event,
@@ -90,26 +88,11 @@ def test_a_failed_renewal_and_a_cancellation_are_mailed(
     assert "Nothing more will be charged" in mailoutbox[1].body
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content)
-        self.received.set()
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback (aiosmtpd); the site sends to it."""
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free loopback port (the controller checks it connects)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    port = free_port()
+    inbox, controller = real_server(port)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = False

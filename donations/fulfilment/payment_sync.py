@@ -39,20 +39,24 @@ def mark_for_sync(payment: Payment) -> None:
     payment.save(update_fields=["stripe_sync_due_at"])
 
 
-def sync_payments(donation: Donation | None = None) -> int:
+def sync_payments(donation: Donation | None = None, *, strict: bool = False) -> int:
     """Ask Stripe about each payment (of `donation`, or all) marked for it: a Stripe call
     each, never inside a transaction. A payment Stripe does not answer for stays marked,
-    for the next event about it or `manage.py sync_payments`; how many were asked."""
+    for a retry, the next event about it or the hourly job; how many were asked.
+    `strict`: raise Stripe's error instead (the task is tried again)."""
     marked = Payment.objects.exclude(stripe_sync_due_at=None).order_by("stripe_sync_due_at")
     if donation is not None:
         marked = marked.filter(donation=donation)
-    asked = 0
+    asked, failed = 0, []
     for payment in marked:
         try:
             sync_payment(payment)
             asked += 1
         except (StripeError, PaymentsNotConfigured) as error:
             logger.warning("Payment %s: Stripe not asked yet (%s)", payment.pk, error)
+            failed.append(error)
+    if strict and failed:
+        raise failed[0]
     return asked
 
 

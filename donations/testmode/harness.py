@@ -6,6 +6,7 @@ import contextlib
 import secrets
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from django.test.utils import override_settings
 from articles.models import Article
 from donations.models import DonationBox
 from donations.stripe_gateway import StripeGateway, get_gateway
+from donations.testmode.settled import SettledStripe
+from jobs.worker import work_in_thread
 from stripe_testkit.signing import signature_header
 from stripe_testkit.testmode import TestModeStripe
 
@@ -150,5 +153,19 @@ def harness(*, offline: bool) -> Iterator[Harness]:
             stack.enter_context(
                 override_settings(STRIPE_API_BASE=server.url, STRIPE_MAX_NETWORK_RETRIES=0)
             )
-        test_mode = TestModeStripe(settings.STRIPE_SECRET_KEY, api_base=settings.STRIPE_API_BASE)
+        test_mode = SettledStripe(settings.STRIPE_SECRET_KEY, api_base=settings.STRIPE_API_BASE)
+        stack.enter_context(worker_thread())
         yield Harness(site_url, get_gateway(), test_mode, secret, offline, server)
+
+
+@contextlib.contextmanager
+def worker_thread() -> Iterator[None]:
+    """The site's worker, in a thread of the run's process."""
+    stop = threading.Event()
+    thread = threading.Thread(target=work_in_thread, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)

@@ -33,7 +33,7 @@ def test_one_time_20_to_thank_you_then_paid_in_the_admin(page, site, delivered):
     page.get_by_text("$20", exact=True).click()
     fill_donor(page)
     page.get_by_role("button", name="Donate").click()
-    expect(page.get_by_test_id("amount")).to_have_text("$20")
+    expect(page.get_by_test_id("amount")).to_have_text("20.00 USD")  # the sandbox's page
     pay(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
     expect(page.get_by_test_id("amount")).to_have_text("$20")
@@ -64,7 +64,9 @@ def test_monthly_three_times(page, site, delivered):
     count.fill("3")
     fill_donor(page)
     page.get_by_role("button", name="Donate").click()
-    expect(page.get_by_test_id("frequency")).to_have_text("$30 every month, 3 payments in total")
+    expect(page.get_by_test_id("frequency")).to_have_text(
+        "30.00 USD every month, 3 payments in total"
+    )
     pay(page)
     expect(page.get_by_test_id("count")).to_have_text("3")
     delivered()
@@ -79,7 +81,7 @@ def test_another_amount(page, site, delivered):
     page.get_by_label("Other amount (USD)").fill("12.50")
     fill_donor(page)
     page.get_by_role("button", name="Donate").click()
-    expect(page.get_by_test_id("amount")).to_have_text("$12.50")
+    expect(page.get_by_test_id("amount")).to_have_text("12.50 USD")
     pay(page)
     expect(page.get_by_test_id("amount")).to_have_text("$12.50")
     delivered()
