@@ -19,6 +19,7 @@ stalled for 30 s. It prints the figures and exits non-zero on any miss.
 from __future__ import annotations
 
 import argparse
+import mailbox
 import os
 import statistics
 import sys
@@ -41,6 +42,7 @@ import load_attacks  # noqa: E402
 from donations.models import Donation, DonationBox  # noqa: E402
 from donations.testmode.harness import RunError  # noqa: E402
 from donations.testmode.visitor import Visitor  # noqa: E402
+from jobs.worker import queue_idle  # noqa: E402
 from stripe_testkit.cards import VISA  # noqa: E402
 from stripe_testkit.testmode import TestModeStripe  # noqa: E402
 from stripe_testkit.waiting import wait_until  # noqa: E402
@@ -186,7 +188,23 @@ def main() -> int:
     stripe = TestModeStripe("sk_test_sandbox", api_base=args.sandbox)
     stripe.wait_for_webhooks(timeout=180)
     status = report(tally, elapsed, statuses, upstreams, burst_sessions, stripe)
+    status = receipts_delivered(tally.sessions) or status
     return attacks(args.site, path, args.sandbox_pid) or status
+
+
+def receipts_delivered(sessions: list[str]) -> int:
+    """Every paid donation's receipt, sent by the workers, in the SMTP server's mailbox
+    once."""
+    wait_until(queue_idle, 120, "the workers' queue")
+    paid = Donation.objects.filter(stripe_checkout_session_id__in=sessions)
+    wanted = sorted(paid.values_list("email", flat=True))
+    box = mailbox.Maildir(os.environ["MAILBOX"], create=False)
+    got = sorted(str(m["To"]) for m in box if str(m["Subject"]).startswith("Thank you"))
+    print(f"receipts: {len(got)} in the SMTP server's mailbox for {len(wanted)} paid donations")
+    if got != wanted:
+        print(f"PROBLEM: receipts missing or twice: {sorted(set(wanted) ^ set(got))[:10]}")
+        return 1
+    return 0
 
 
 def attacks(site: str, path: str, sandbox_pid: int) -> int:
