@@ -7,13 +7,13 @@ from django.views.generic import TemplateView
 
 from advocacy.health import healthz, worker_healthz
 from advocacy.views import favicon
-from articles.feeds import LatestArticlesFeed
+from articles.feeds import latest_articles
 from articles.sitemaps import ArticleSitemap
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("donations.urls")),
-    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("feed/", latest_articles, name="feed"),
     path(
         "sitemap.xml",
         sitemap,

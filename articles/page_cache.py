@@ -40,7 +40,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from articles.csrf_tokens import visitor_token
+from articles.gzip_pages import SegmentedPage
 
 logger = logging.getLogger(__name__)
 CSRF_SENTINEL = "csrf-sentinel-" + uuid.uuid4().hex
@@ -54,7 +59,7 @@ per_visitor: dict[str, Callable[[], str]] = {}
 
 @dataclass
 class Page:
-    html: str
+    html: SegmentedPage
     version: str
     valid_until: datetime | None
     headers: dict[str, str] = field(default_factory=dict)
@@ -160,7 +165,8 @@ class PageCacheMiddleware:
         html = getattr(response, "cacheable_html", None)
         if html is not None and response.status_code == 200:
             headers = {k: v for k, v in response.items() if k.lower() not in NOT_REPLAYED}
-            self._keep(key, Page(html, version, response.cacheable_until, headers))  # type: ignore[attr-defined]
+            segments = SegmentedPage(html, [CSRF_SENTINEL, *per_visitor])
+            self._keep(key, Page(segments, version, response.cacheable_until, headers))  # type: ignore[attr-defined]
         return response
 
     @staticmethod
@@ -173,8 +179,17 @@ class PageCacheMiddleware:
         )
 
     def _serve(self, request: HttpRequest, page: Page) -> HttpResponse:
+        """The page with this visitor's tokens; gzipped from its parts compressed once
+        (gzip_pages) when the browser takes gzip, as GZipMiddleware would have."""
         self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
-        response = HttpResponse(fill_in(request, page.html), headers=page.headers)
+        values = {CSRF_SENTINEL: visitor_token(request)}
+        values |= {sentinel: make() for sentinel, make in per_visitor.items()}
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(page.html.gzip(values), headers=page.headers)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(page.html.text(values), headers=page.headers)
+        patch_vary_headers(response, ("Accept-Encoding",))
         return self.csrf.process_response(request, response)  # type: ignore[no-any-return]
 
     @staticmethod

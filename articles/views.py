@@ -41,11 +41,16 @@ class ArticleListView(ListView):
         if not page_cache.rendering_for_cache(self.request):
             return response
         response.render()
-        scheduled = Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        ).aggregate(first=Min("published_at"))["first"]
-        until = min(filter(None, [scheduled, _next_new_year()]))
-        return page_cache.offer(self.request, response, valid_until=until)
+        return page_cache.offer(self.request, response, valid_until=next_change())
+
+
+def next_change() -> datetime:
+    """When a list of articles changes without a save: a scheduled article comes out, or
+    the footer's year turns."""
+    scheduled = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).aggregate(first=Min("published_at"))["first"]
+    return min(filter(None, [scheduled, _next_new_year()]))
 
 
 def visible_articles(request: HttpRequest) -> QuerySet[Article]:

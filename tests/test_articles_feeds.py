@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def test_feed_lists_published_articles_only(client):
+def test_feed_lists_published_articles_only(client, settings):
     article = ArticleFactory(title="In the feed")
     ArticleFactory(draft=True, title="Not in the feed")
     ArticleFactory(future=True, title="Not yet")
@@ -19,7 +19,7 @@ def test_feed_lists_published_articles_only(client):
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["In the feed"]
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link == f"http://testserver{article.get_absolute_url()}"
+    assert link == f"{settings.SITE_URL}{article.get_absolute_url()}"  # whatever the Host
 
 
 def test_summaries_are_sanitised_like_bodies(client):
@@ -32,3 +32,14 @@ def test_summaries_are_sanitised_like_bodies(client):
     assert "javascript:" not in summary
     assert "onclick" not in summary
     assert "Read" in summary
+
+
+def test_the_feed_comes_from_the_page_cache_and_changes_with_the_articles(
+    client, django_assert_max_num_queries
+):
+    ArticleFactory(title="First")
+    client.get("/feed/")
+    with django_assert_max_num_queries(1):  # the content version: a cache hit
+        assert b"First" in client.get("/feed/").content
+    ArticleFactory(title="Second")
+    assert b"Second" in client.get("/feed/").content
