@@ -82,3 +82,19 @@ class ApiVersionFilter(admin.SimpleListFilter):
         if self.value() == "other":
             return queryset.exclude(api_version=PINNED_API_VERSION)
         return queryset
+
+
+class PaymentFigures:
+    """A payment's columns as Stripe has them, for the payments list and inline."""
+
+    @admin.display(description="Refunded")
+    def refunded(self, obj: Payment) -> str:
+        return obj.refunded_display if obj.amount_refunded_cents else "–"
+
+    @admin.display(description="Stripe's fee")
+    def fee(self, obj: Payment) -> str:
+        return obj.fee_display
+
+    @admin.display(description="Reached the balance")
+    def settled(self, obj: Payment) -> str:
+        return obj.settled_display

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from advocacy.admin_lists import SafeDateLookups
-from donations.admin.base import NeedsAttentionFilter, stripe_links
+from donations.admin.base import NeedsAttentionFilter, PaymentFigures, stripe_links
 from donations.admin_actions import (
     StaffPermissions,
     cancel_donations,
@@ -20,7 +20,7 @@ from donations.models import Donation, Payment, net_received, shown
 from donations.personal_data import erase_donor
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(PaymentFigures, admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
@@ -36,21 +36,9 @@ class PaymentInline(admin.TabularInline):
     def amount(self, obj: Payment) -> str:
         return obj.amount_display
 
-    @admin.display(description="Refunded")
-    def refunded(self, obj: Payment) -> str:
-        return obj.refunded_display if obj.amount_refunded_cents else "–"
-
     @admin.display(description="Net")
     def net(self, obj: Payment) -> str:
         return shown(obj.net_cents, obj.currency)
-
-    @admin.display(description="Stripe's fee")
-    def fee(self, obj: Payment) -> str:
-        return obj.fee_display
-
-    @admin.display(description="Reached the balance")
-    def settled(self, obj: Payment) -> str:
-        return obj.settled_display
 
     @admin.display(description="Stripe")
     def links(self, obj: Payment) -> str:

@@ -7,13 +7,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from donations.admin.base import ApiVersionFilter, ReadOnlyAdmin
+from donations.admin.base import ApiVersionFilter, PaymentFigures, ReadOnlyAdmin
 from donations.admin_actions import StaffPermissions, refund_payments
 from donations.models import Dispute, Payment, WebhookEvent, shown
 
 
 @admin.register(Payment)
-class PaymentAdmin(StaffPermissions, ReadOnlyAdmin):
+class PaymentAdmin(StaffPermissions, PaymentFigures, ReadOnlyAdmin):
     actions = [refund_payments]
 
     list_display = [
@@ -25,21 +25,9 @@ class PaymentAdmin(StaffPermissions, ReadOnlyAdmin):
     ]  # fmt: skip
     list_select_related = ["donation"]
 
-    @admin.display(description="Refunded")
-    def refunded(self, obj: Payment) -> str:
-        return obj.refunded_display if obj.amount_refunded_cents else "–"
-
     @admin.display(description="Withdrawn by a dispute")
     def disputed(self, obj: Payment) -> str:
         return shown(obj.amount_disputed_cents, obj.currency) if obj.amount_disputed_cents else "–"
-
-    @admin.display(description="Stripe's fee")
-    def fee(self, obj: Payment) -> str:
-        return obj.fee_display
-
-    @admin.display(description="Reached the balance")
-    def settled(self, obj: Payment) -> str:
-        return obj.settled_display
 
 
 @admin.register(Dispute)

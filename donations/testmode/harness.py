@@ -7,10 +7,10 @@ import secrets
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import requests
 from django.conf import settings
@@ -26,6 +26,9 @@ from donations.testmode.settled import SettledStripe
 from jobs.worker import work_in_thread
 from stripe_testkit.signing import signature_header
 from stripe_testkit.testmode import TestModeStripe
+
+D = TypeVar("D")
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     from stripe_sandbox.server import SandboxServer
@@ -80,6 +83,17 @@ def progress(text: str) -> None:
     """One progress line on stderr (the report itself goes to stdout)."""
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
+
+
+def run_rows(
+    harness: Harness, rows: Sequence[Callable[[Harness, D], R]], donor: Callable[[Harness, int], D]
+) -> list[R]:
+    """Each row in turn with a donor of its own (numbered from 1), its docstring as progress."""
+    results = []
+    for number, row in enumerate(rows, start=1):
+        progress(f"[{number}/{len(rows)}] {(row.__doc__ or '').strip()}")
+        results.append(row(harness, donor(harness, number)))
+    return results
 
 
 @contextlib.contextmanager

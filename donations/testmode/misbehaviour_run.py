@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from articles.models import Article
 from donations.models import Campaign, Dispute, Donation, DonationBox
-from donations.testmode.harness import Harness, RunError, donation_article, progress
+from donations.testmode.harness import Harness, RunError, donation_article, run_rows
 from donations.testmode.scenarios import Result
 from donations.testmode.visitor import Checkout, Visitor, donation_of
 from stripe_testkit.cards import DISPUTED_AS_FRAUD, DISPUTED_NOT_RECEIVED, VISA, TestCard
@@ -29,11 +29,7 @@ def run(harness: Harness) -> list[Result]:
         _dispute_lost, _dispute_won, _refund_before_payment, _shuffled_monthly, _paused,
         _in_yen, _in_euros,
     ]  # fmt: skip
-    results = []
-    for number, row in enumerate(rows, start=1):
-        progress(f"[{number}/{len(rows)}] {(row.__doc__ or '').strip()}")
-        results.append(row(harness, _Donor(harness, number)))
-    return results
+    return run_rows(harness, rows, _Donor)
 
 
 class _Donor:

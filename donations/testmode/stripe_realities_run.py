@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from donations import staff_actions
 from donations.models import Donation, Payment, Receipt
-from donations.testmode.harness import Harness, RunError, donation_article, progress
+from donations.testmode.harness import Harness, RunError, donation_article, run_rows
 from donations.testmode.scenarios import Result
 from donations.testmode.visitor import Checkout, Visitor, donation_of
 from stripe_testkit.cards import VISA
@@ -28,11 +28,7 @@ def run(harness: Harness) -> list[Result]:
         _missed_webhooks, _late_schedule, _older_version_events, _refunded_renewal,
         _donor_cancels, _receipts,
     ]  # fmt: skip
-    results = []
-    for number, row in enumerate(rows, start=1):
-        progress(f"[{number}/{len(rows)}] {(row.__doc__ or '').strip()}")
-        results.append(row(harness, _Donor(harness, number)))
-    return results
+    return run_rows(harness, rows, _Donor)
 
 
 class _Donor:
