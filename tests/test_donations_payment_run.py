@@ -48,6 +48,7 @@ def test_every_scenario_is_recorded_as_expected(args, rows):
     for name in rows:
         row = next(line for line in lines if line.startswith(name + " "))
         assert "| ok " in row, row
+        assert "FAIL" not in row, row
     assert "MISMATCH" not in result.stdout
 
 

@@ -23,9 +23,10 @@ from articles.models import Article
 from donations.models import DonationBox
 from donations.stripe_gateway import StripeGateway, get_gateway
 from donations.testmode.settled import SettledStripe
-from jobs.worker import work_in_thread
+from jobs.worker import queue_idle, work_in_thread
 from stripe_testkit.signing import signature_header
 from stripe_testkit.testmode import TestModeStripe
+from stripe_testkit.waiting import wait_until
 
 D = TypeVar("D")
 R = TypeVar("R")
@@ -54,6 +55,10 @@ class Harness:
         Stripe delivers only through `stripe listen`, so there is nothing to wait for."""
         if self.offline:
             self.stripe.wait_for_webhooks()
+
+    def wait_for_queue(self) -> None:
+        """Wait until the worker has done what the events so far left to do."""
+        wait_until(queue_idle, 30, "the background queue to empty")
 
     def run_subscription_to_end(self, subscription_id: str, payments: int) -> None:
         self.stripe.run_subscription_to_end(subscription_id, payments, webhooks=self.offline)

@@ -105,6 +105,7 @@ def _refund_before_payment(harness: Harness, donor: _Donor) -> Result:
                      if e.data.object.id == checkout.session_id)  # fmt: skip
     for event in (refunded, completed):  # the refund first
         harness.post_signed(json.dumps(event.to_dict(for_json=True)).encode())
+    harness.wait_for_queue()  # the payment is asked of Stripe by the worker
     payment = donation_of(checkout).payments.get()
     _expect(result, "refunded", payment.amount_refunded_cents, 1000)
     return _recorded(result, donation_of(checkout))

@@ -70,7 +70,7 @@ class Result:
             self.status == self.expected_status
             and self.payments == self.expected_payments
             and self.ended == self.expect_ended
-            and not any(note.startswith("FAIL") for note in self.notes)
+            and not any("FAIL" in note for note in self.notes)
         )
 
 
