@@ -10,6 +10,7 @@ snapshot. Every delivery must leave the same donation, payments, disputes and e-
 
 import itertools
 import random
+import re
 
 import pytest
 from django.db import transaction
@@ -81,7 +82,19 @@ def snapshot(donation):
         "status", "error", "stripe_customer_id", "stripe_payment_intent_id",
         "stripe_subscription_id", "collection_paused", "quiet_cancellation", "attention",
     )  # fmt: skip
-    return tuple(getattr(donation, name) for name in fields), payments, disputes, receipts
+    state = tuple(getattr(donation, name) for name in fields), payments, disputes, receipts
+    return without_ids(state, donation.pk)
+
+
+def without_ids(value, pk):
+    """`value` with the donation's id in Stripe ids written as N: on PostgreSQL a rolled-back
+    row's id is not given again (sequences are not transactional), so each delivery's
+    donation has an id of its own."""
+    if isinstance(value, tuple):
+        return tuple(without_ids(item, pk) for item in value)
+    if isinstance(value, str):
+        return re.sub(rf"(?<=_){pk}(?!\d)", "N", value)
+    return value
 
 
 def deliver_in_every_order(make_scenario):
