@@ -50,7 +50,7 @@ def next_change() -> datetime:
     scheduled = Article.objects.filter(
         status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
     ).aggregate(first=Min("published_at"))["first"]
-    return min(filter(None, [scheduled, _next_new_year()]))
+    return min(filter(None, [scheduled, next_new_year()]))
 
 
 def visible_articles(request: HttpRequest) -> QuerySet[Article]:
@@ -68,10 +68,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Rendered with sentinels for the per-visitor values (see page_cache).
     sentinels = {"csrf_token": page_cache.CSRF_SENTINEL, "for_page_cache": True}
     response = render_article(request, article, extra_context=sentinels)
-    return page_cache.offer(request, response, valid_until=_next_new_year())
+    return page_cache.offer(request, response, valid_until=next_new_year())
 
 
-def _next_new_year() -> datetime:
+def next_new_year() -> datetime:
     """When the footer's copyright year changes."""
     return datetime(timezone.now().year + 1, 1, 1, tzinfo=UTC)
 

@@ -14,8 +14,10 @@ from donations.models import Campaign, DonationBox
 
 def default_campaign() -> Campaign:
     """The campaign a seeded donation box collects for (renamed freely in the admin)."""
+    main = not Campaign.objects.filter(is_main=True).exists()  # the site's first campaign
     campaign, _ = Campaign.objects.get_or_create(
-        slug=slugify(settings.SEED_CAMPAIGN_NAME), defaults={"name": settings.SEED_CAMPAIGN_NAME}
+        slug=slugify(settings.SEED_CAMPAIGN_NAME),
+        defaults={"name": settings.SEED_CAMPAIGN_NAME, "is_main": main},
     )
     return campaign
 

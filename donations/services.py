@@ -147,14 +147,15 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
 
 
 def resume_path(donation: Donation) -> str:
-    """Where Checkout's "back" link goes: the article, with the form refilled.
+    """Where Checkout's "back" link goes: the article (or the campaign's page), with the
+    form refilled.
 
     The token is the same for every attempt at one donation (no timestamp in it;
     its age is the donation's), so that the Checkout parameters, and with them the
     idempotency key's request, are the same when a failed attempt is retried.
     """
     token = signing.Signer(salt=RESUME_SALT).sign(str(donation.public_id))
-    page = donation.article.get_absolute_url() if donation.article else "/"
+    page = (donation.article or donation.campaign).get_absolute_url()
     return f"{page}?resume={token}#donate"
 
 

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from donations import views
+from donations import campaign_views, views
 
 app_name = "donations"
 
 urlpatterns = [
     path("articles/<slug:slug>/donate/", views.donate, name="donate"),
+    path("donate/", campaign_views.main_campaign, name="main-campaign"),
     path("donate/thanks/", views.thanks, name="thanks"),
+    path("donate/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
+    path("donate/<slug:slug>/embed/", campaign_views.campaign_embed, name="campaign-embed"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
     path("donations/<str:token>/", views.donor_page, name="donor-page"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from csp.decorators import csp_exempt
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from articles.models import Article
 from articles.views import render_article, visible_articles
 from donations.donor_page import (
     DonorPageError,
@@ -30,7 +32,7 @@ from donations.donor_page import (
     outlook,
 )
 from donations.forms import DonationForm
-from donations.models import DonationBox
+from donations.models import Campaign, DonationBox
 from donations.ratelimits import (
     email_key,
     email_rate,
@@ -51,39 +53,56 @@ from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_even
 logger = logging.getLogger(__name__)
 
 
+def limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The donation limits (donations.ratelimits) on a view's POSTs: per connection, per
+    e-mail address and site-wide; a view sees `request.limited` and answers 429."""
+    for key, rate in ((site_key, site_rate), (email_key, email_rate), (ip_key, ip_rate)):
+        view = ratelimit(key=key, rate=rate, method="POST", block=False)(view)
+    return view
+
+
 @require_POST
-@ratelimit(key=ip_key, rate=ip_rate, method="POST", block=False)
-@ratelimit(key=email_key, rate=email_rate, method="POST", block=False)
-@ratelimit(key=site_key, rate=site_rate, method="POST", block=False)
+@limited
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
     box = get_object_or_404(
         DonationBox.objects.open(), article__in=visible_articles(request), article__slug=slug
     )
-    form = DonationForm(request.POST, campaign=box.campaign)
 
-    def answer_with_form(status: int = 200) -> HttpResponse:
+    def answer_with_form(form: DonationForm, status: int) -> HttpResponse:
         return render_article(
             request, box.article, extra_context={"donation_form": form}, status=status
         )
 
+    return take_donation(request, box.campaign, box.article, answer_with_form)
+
+
+def take_donation(
+    request: HttpRequest,
+    campaign: Campaign,
+    article: Article | None,
+    answer_with_form: Callable[[DonationForm, int], HttpResponse],
+) -> HttpResponse:
+    """The POSTed form: on to Stripe Checkout (303), or the page again with what is wrong
+    and everything the visitor typed."""
+    form = DonationForm(request.POST, campaign=campaign)
     if getattr(request, "limited", False):
         note_refusal(request)
         form.is_valid()
         form.add_error(None, _("Too many attempts from your connection. Please wait a minute."))
-        return answer_with_form(429)
+        return answer_with_form(form, 429)
     if not form.is_valid():
-        return answer_with_form(400 if form.is_bot else 200)
+        return answer_with_form(form, 400 if form.is_bot else 200)
     try:
         donation = start_donation(
-            campaign=box.campaign,
-            article=box.article,
+            campaign=campaign,
+            article=article,
             token=form.cleaned_data["token"],
             details=form.cleaned_data,
             base_url=f"{request.scheme}://{request.get_host()}",
         )
     except DonationError as error:
         form.add_error(None, str(error))
-        return answer_with_form(502)
+        return answer_with_form(form, 502)
     response = HttpResponseRedirect(donation.checkout_url)
     response.status_code = 303
     return response

@@ -234,3 +234,16 @@ def subscription_event(
         (200, {"object": "list", "url": "/v1/invoices", "has_more": False, "data": paid})
     ]
     return event(event_type, body, **fields)
+
+
+CHECKOUT = {
+    "id": "cs_test_abc",
+    "object": "checkout.session",
+    "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
+    "client_reference_id": None,
+}
+
+
+def answer_checkout(fake_stripe: Any, **overrides: Any) -> None:
+    """Stripe opens a Checkout Session (CHECKOUT, with `overrides`) for the next donation."""
+    fake_stripe.answer("POST", "/v1/checkout/sessions", {**CHECKOUT, **overrides})

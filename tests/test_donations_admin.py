@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import Campaign, Dispute, Donation, Payment
@@ -167,14 +169,16 @@ CAMPAIGN_FORM = {"name": "Winter appeal", "slug": "winter-appeal", "description"
 @pytest.mark.parametrize(
     ("presets", "goal", "message"),
     [
-        ('["abc"]', "", "Each amount is a whole number of cents; &quot;abc&quot; is not."),
-        ("[1e300]", "", "1e+300 is not."),
-        ("5", "", "Give 1 to 6 amounts"),
-        ("[[1]]", "", "[1] is not."),
-        ("[1000, 1000]", "", "Each amount may be offered once."),
-        ("[50]", "", "$0.50: Donations must be between $1 and $10,000."),
-        ("[1000]", "0", "Ensure this value is greater than or equal to 1."),
-        ("[1000]", "-5", "Ensure this value is greater than or equal to"),
+        ("abc", "", "“abc”: Enter an amount in US dollars, like 25, 12.50 or 1,250.50."),
+        ("1e300", "", "“1e300”: Enter an amount in US dollars"),
+        ("", "", "This field is required."),
+        ("10, 20, 30, 40, 50, 60, 70", "", "Give 1 to 6 amounts, separated by commas: 10, 20, 30."),
+        ("10, 20, 10", "", "$10 is offered twice: give each amount once."),
+        ("0.50", "", "$0.50: Donations must be between $1 and $10,000."),
+        ("10.125", "", "“10.125”: Ensure that there are no more than 2 decimal places."),
+        ("10", "0", "A goal is more than zero; leave it empty for none."),
+        ("10", "-5", "A goal is more than zero; leave it empty for none."),
+        ("10", "lots", "Enter an amount in US dollars"),
     ],
 )
 def test_campaign_amounts_staff_type_are_checked_with_a_message(
@@ -183,8 +187,30 @@ def test_campaign_amounts_staff_type_are_checked_with_a_message(
     data = {**CAMPAIGN_FORM, "preset_amounts": presets, "goal_cents": goal}
     response = staff_client.post("/admin/donations/campaign/add/", data)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert escape(message) in page
+    assert f'value="{escape(presets)}"' in page or not presets  # what they typed, kept
     assert not Campaign.objects.filter(slug="winter-appeal").exists()
+
+
+@pytest.mark.parametrize(
+    ("presets", "goal", "amounts", "goal_cents", "shown_back"),
+    [
+        ("10, 20, 30", "5000", [1000, 2000, 3000], 500_000, "10, 20, 30"),
+        ("10,20,30", "5,000", [1000, 2000, 3000], 500_000, "10, 20, 30"),
+        ("$25; 1,000 12.50", "", [2500, 100_000, 1250], None, "25, 1000, 12.50"),
+    ],
+)
+def test_campaign_amounts_are_typed_in_the_currency_and_shown_back_so(
+    staff_client, presets, goal, amounts, goal_cents, shown_back
+):
+    data = {**CAMPAIGN_FORM, "preset_amounts": presets, "goal_cents": goal}
+    assert staff_client.post("/admin/donations/campaign/add/", data).status_code == 302
+    campaign = Campaign.objects.get(slug="winter-appeal")
+    assert (campaign.preset_amounts, campaign.goal_cents) == (amounts, goal_cents)
+    page = staff_client.get(f"/admin/donations/campaign/{campaign.pk}/change/").content.decode()
+    assert f'value="{shown_back}"' in page
+    assert f'value="{goal_cents // 100}"' in page if goal_cents else 'name="goal_cents" ' in page
 
 
 @pytest.mark.parametrize(
@@ -204,10 +230,11 @@ def test_a_date_no_list_can_show_is_dropped_with_a_message(staff_client, query):
 @pytest.mark.parametrize(
     ("currency", "presets", "message"),
     [
-        ("xyz", "[1000]", "Select a valid choice. xyz is not one of the available choices."),
-        ("eur", "[30]", "€0.30: Donations must be between €0.50 and €999,999.99."),
-        ("jpy", "[10]", "¥10: Donations must be between ¥50 and ¥99,999,999."),
-        ("bhd", "[12345]", "Stripe takes BHD amounts in steps of BHD0.010."),
+        ("xyz", "10", "Select a valid choice. xyz is not one of the available choices."),
+        ("eur", "0.30", "€0.30: Donations must be between €0.50 and €999,999.99."),
+        ("jpy", "10", "¥10: Donations must be between ¥50 and ¥99,999,999."),
+        ("jpy", "1000.50", "Amounts in Japanese yen are whole numbers, like 1,000 or 25,000."),
+        ("bhd", "12.345", "Ensure that there are no more than 2 decimal places."),
     ],
 )
 def test_a_currency_stripe_does_not_take_or_amounts_it_cannot_charge_are_refused(
@@ -220,16 +247,17 @@ def test_a_currency_stripe_does_not_take_or_amounts_it_cannot_charge_are_refused
 
 
 def test_a_campaign_in_yen_is_saved_with_yen_amounts(staff_client):
-    data = {**CAMPAIGN_FORM, "currency": "jpy", "preset_amounts": "[1000, 3000]",
+    data = {**CAMPAIGN_FORM, "currency": "jpy", "preset_amounts": "1000, 3000",
             "goal_cents": "500000"}  # fmt: skip
     assert staff_client.post("/admin/donations/campaign/add/", data).status_code == 302
-    assert Campaign.objects.get(slug="winter-appeal").offered_amounts == [1000, 3000]
+    campaign = Campaign.objects.get(slug="winter-appeal")
+    assert (campaign.offered_amounts, campaign.goal_cents) == ([1000, 3000], 500_000)
 
 
 def test_a_campaign_with_donations_keeps_its_currency(staff_client, donation):
     campaign = donation.campaign
     data = {**CAMPAIGN_FORM, "name": campaign.name, "slug": campaign.slug, "currency": "eur",
-            "preset_amounts": "[1000]", "goal_cents": ""}  # fmt: skip
+            "preset_amounts": "10", "goal_cents": ""}  # fmt: skip
     response = staff_client.post(f"/admin/donations/campaign/{campaign.pk}/change/", data)
     assert "This campaign has donations in USD: its currency stays." in response.content.decode()
     campaign.refresh_from_db()
@@ -252,3 +280,34 @@ def test_staff_see_disputes_fees_and_what_reached_the_balance(staff_client, dona
     page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
     assert "Reached the balance" in page and "-$15.88" in page
     assert staff_client.get("/admin/donations/dispute/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slug": "thanks"}, "“thanks” is taken by a page of the site: choose another."),
+        ({"embed_origins": "partner.example.org"}, "“partner.example.org” is not a site's origin"),
+        (
+            {"embed_origins": "https://ok.example\nhttps://x.example/page"},
+            "“https://x.example/page”",
+        ),
+        ({"embed_origins": "javascript:alert(1)"}, "“javascript:alert(1)” is not a site's origin"),
+    ],
+)
+def test_a_campaign_page_or_embed_site_that_cannot_be_is_refused(staff_client, changes, message):
+    data = {**CAMPAIGN_FORM, "preset_amounts": "10", "goal_cents": "", **changes}
+    response = staff_client.post("/admin/donations/campaign/add/", data)
+    assert escape(message) in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_staff_copy_the_embed_code_once_a_site_is_allowed(staff_client):
+    data = {**CAMPAIGN_FORM, "preset_amounts": "10", "goal_cents": "",
+            "embed_origins": "https://partner.example.org/"}  # fmt: skip
+    staff_client.post("/admin/donations/campaign/add/", data)
+    campaign = Campaign.objects.get()
+    assert campaign.frame_origins == ["https://partner.example.org"]
+    page = staff_client.get(f"/admin/donations/campaign/{campaign.pk}/change/").content.decode()
+    assert escape(f'<iframe src="{settings.SITE_URL}/donate/winter-appeal/embed/"') in page
+    assert "it works only on https://partner.example.org." in page
+    assert f'href="{settings.SITE_URL}/donate/winter-appeal/"' in page

@@ -10,17 +10,13 @@ from tests.factories import (
     DonationFactory,
     donation_form_data,
 )
+from tests.stripe_events import CHECKOUT, answer_checkout
 
 pytestmark = pytest.mark.django_db
 # Rate-limit tests use day-long windows ("2/d"): no window edge falls within a test.
 
 TOKEN = "8d7f0a55-3d6c-4a55-9a3c-2f6b9a0c1e11"
-SESSION = {
-    "id": "cs_test_abc",
-    "object": "checkout.session",
-    "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
-    "client_reference_id": None,
-}
+SESSION = CHECKOUT
 
 
 @pytest.fixture
@@ -31,10 +27,6 @@ def article():
 def donate(client, article, **changes):
     data = donation_form_data(**{"note": "Keep going <b>please</b>", "token": TOKEN, **changes})
     return client.post(f"{article.get_absolute_url()}donate/", data)
-
-
-def checkout_answers(fake_stripe, **overrides):
-    fake_stripe.answer("POST", "/v1/checkout/sessions", {**SESSION, **overrides})
 
 
 def test_article_page_shows_the_seed_widget_wording(client, article):
@@ -74,7 +66,7 @@ def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article
 
 
 def test_one_time_20_redirects_303_to_checkout(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     response = donate(client, article)
     assert response.status_code == 303
     assert response["Location"] == SESSION["url"]
@@ -87,7 +79,7 @@ def test_one_time_20_redirects_303_to_checkout(client, article, fake_stripe):
 
 
 def test_exact_request_for_a_one_time_20(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article)
     donation = Donation.objects.get()
     (request,) = fake_stripe.requests
@@ -123,7 +115,7 @@ def test_exact_request_for_a_one_time_20(client, article, fake_stripe):
 
 
 def test_exact_amount_for_another_amount_of_12_50(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article, amount="", other_amount="12.50")
     (request,) = fake_stripe.requests
     assert request.form["line_items[0][price_data][unit_amount]"] == "1250"
@@ -132,7 +124,7 @@ def test_exact_amount_for_another_amount_of_12_50(client, article, fake_stripe):
 
 
 def test_exact_request_for_a_monthly_donation_of_three_payments(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     response = donate(client, article, amount="3000", frequency="month", payment_count="3")
     assert response.status_code == 303
     donation = Donation.objects.get()
@@ -215,7 +207,7 @@ def test_no_stripe_key_is_a_clear_message(client, article, settings):
 
 
 def test_a_double_submit_opens_one_session(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     first = donate(client, article)
     second = donate(client, article)
     assert first["Location"] == second["Location"] == SESSION["url"]
@@ -224,7 +216,7 @@ def test_a_double_submit_opens_one_session(client, article, fake_stripe):
 
 
 def test_resubmitting_with_changed_details_is_a_new_donation(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article)
     donate(client, article, amount="3000")
     assert sorted(Donation.objects.values_list("amount_cents", flat=True)) == [2000, 3000]
@@ -233,7 +225,7 @@ def test_resubmitting_with_changed_details_is_a_new_donation(client, article, fa
 
 
 def test_cancel_url_brings_back_the_filled_form(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article, amount="", other_amount="12.5", frequency="month", payment_count="4")
     cancel_url = fake_stripe.requests[0].form["cancel_url"].removeprefix("http://testserver")
     html = client.get(cancel_url).content.decode()
@@ -247,7 +239,7 @@ def test_cancel_url_brings_back_the_filled_form(client, article, fake_stripe):
 
 
 def test_a_resume_link_of_a_paid_donation_refills_nothing(client, article, fake_stripe):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article, amount="", other_amount="12.5")
     cancel_url = fake_stripe.requests[0].form["cancel_url"].removeprefix("http://testserver")
     Donation.objects.update(status=Donation.Status.PAID)
@@ -284,7 +276,7 @@ def test_get_on_the_donate_url_is_not_allowed(client, article):
 
 def test_rate_limit_stops_card_testing(client, article, fake_stripe, settings):
     settings.DONATION_RATE_LIMIT = "2/d"
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     assert donate(client, article, token="").status_code == 303
     assert donate(client, article, token="").status_code == 303
     response = donate(client, article, token="")
@@ -356,7 +348,7 @@ def test_csp_lets_the_form_redirect_to_checkout(client, article, settings):
 def test_a_failing_repeat_of_an_in_flight_submission_leaves_the_first_alone(
     client, article, fake_stripe
 ):
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     donate(client, article)
     first = Donation.objects.get()
     first.checkout_url = ""  # as if the first request were still waiting for Stripe
@@ -385,7 +377,7 @@ def test_the_rate_limit_counts_per_client_ip_behind_the_trusted_proxy(
     settings.DONATION_RATE_LIMIT = "2/d"
     settings.DONATION_EMAIL_RATE_LIMIT = "100/d"
     settings.TRUSTED_PROXY_COUNT = 1
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
 
     def from_ip(address, forged=""):
         header = f"{forged}, {address}" if forged else address
@@ -400,7 +392,7 @@ def test_the_rate_limit_counts_per_client_ip_behind_the_trusted_proxy(
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(article, fake_stripe, settings):
     settings.DONATION_RATE_LIMIT = "1/d"
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
     second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert donate(first, article, token="").status_code == 303
@@ -410,7 +402,7 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(article, fake_stripe
 def test_the_rate_limit_counts_per_email_whatever_the_ip(article, fake_stripe, settings):
     settings.DONATION_RATE_LIMIT = "100/d"
     settings.DONATION_EMAIL_RATE_LIMIT = "2/d"
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     answers = [
         donate(
             Client(REMOTE_ADDR=f"203.0.113.{n}"), article, token="", email="A@example.org"
@@ -506,7 +498,7 @@ def test_checkout_is_asked_in_the_campaigns_currency_and_unit(
 ):
     article = CampaignArticleFactory(donation_box__campaign__currency=currency,
                                      donation_box__campaign__slug=f"c-{currency}")  # fmt: skip
-    checkout_answers(fake_stripe)
+    answer_checkout(fake_stripe)
     assert donate(client, article, amount="", other_amount=typed).status_code == 303
     form = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].form
     assert form["line_items[0][price_data][currency]"] == currency

@@ -36,6 +36,7 @@ HOOKS = {
     "donation-summary",  # the thank-you page's summary list
     "messages",  # the list of flash messages
     "payment-count",  # donation.js shows it for recurring donations only
+    "site-donate",  # the header's Donate button (a .btn)
     "site-footer",
     "site-header",
 }
@@ -91,6 +92,7 @@ def pages(client, fake_stripe, settings):
     """The HTML of every kind of page a visitor can reach, in its states."""
     settings.ARTICLES_PER_PAGE = 1
     article = CampaignArticleFactory(donation_box__campaign__goal_cents=100_000)
+    campaign = article.donation_box.campaign
     ArticleFactory()
     monthly = DonationFactory(
         monthly=True,
@@ -114,6 +116,12 @@ def pages(client, fake_stripe, settings):
         "article": client.get(article.get_absolute_url()).content.decode(),
         "article, invalid form": client.post(donate, invalid).content.decode(),
         "article, no amount": client.post(donate, {}).content.decode(),
+        "campaign page": client.get(campaign.get_absolute_url()).content.decode(),
+        "campaign page, invalid form": client.post(
+            campaign.get_absolute_url(), invalid
+        ).content.decode(),
+        "embedded box": client.get(f"{campaign.get_absolute_url()}embed/").content.decode(),
+        "donate, no main campaign": client.get("/donate/").content.decode(),
         "thank-you": client.get("/donate/thanks/?session_id=cs_1").content.decode(),
         # Stripe does not answer the cancel: the page shows the error as a message.
         "donor page": client.post(

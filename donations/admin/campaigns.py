@@ -4,24 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import escape, format_html
 
 from advocacy.admin_lists import SafeDateLookups
+from donations.admin.campaign_form import CampaignForm
+from donations.embedding import embed_snippet
 from donations.models import Campaign, shown
 from donations.overview import campaign_figures, currency_totals
 
 
 @admin.register(Campaign)
 class CampaignAdmin(SafeDateLookups):
-    list_display = ["name", "active", "goal", "raised_amount", "donation_count"]
+    form = CampaignForm
+    list_display = ["name", "active", "is_main", "goal", "raised_amount", "donation_count"]
     list_filter = ["active"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["page", "embed_code"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "active", "is_main"]}),
+        ("Amounts", {"fields": ["currency", "preset_amounts", "goal_cents"]}),
+        ("Its donation page, and its box on other sites", {
+            "fields": ["page", "embed_origins", "embed_code"],
+        }),
+    ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         return super().get_queryset(request).with_totals()
@@ -66,6 +79,27 @@ class CampaignAdmin(SafeDateLookups):
                    "rows": rows, "totals": totals, "balance": balance,
                    "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/donations/campaign/overview.html", context)
+
+    @admin.display(description="Donation page")
+    def page(self, obj: Campaign) -> str:
+        if not obj.pk:
+            return "Saved campaigns have a page of their own."
+        url = settings.SITE_URL + obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description="Embed code")
+    def embed_code(self, obj: Campaign) -> str:
+        """What a partner pastes into their page; shown once sites are allowed."""
+        if not obj.pk or not obj.frame_origins:
+            return "Allow a site above and save: its embed code appears here."
+        code = embed_snippet(obj)
+        return format_html(
+            '<textarea readonly rows="4" cols="80" class="vLargeTextField embed-code" '
+            'aria-label="Embed code">{}</textarea><p class="help">Copy it into the partner '
+            "site's page; it works only on {}.</p>",
+            escape(code),  # shown as text, to copy
+            ", ".join(obj.frame_origins),
+        )
 
     @admin.display(description="Goal")
     def goal(self, obj: Campaign) -> str:

@@ -5,10 +5,11 @@ dollar; see donations.currencies); times are timezone-aware UTC.
 """
 
 from donations.models.amounts import amount_limits, shown
+from donations.models.boxes import DonationBox
 from donations.models.campaigns import (
     Campaign,
-    DonationBox,
     default_preset_amounts,
+    embed_origins,
     net_received,
     offered,
     validate_preset_amounts,
@@ -19,6 +20,6 @@ from donations.models.payments import Dispute, Payment, Receipt
 
 __all__ = [
     "NEVER_PAID", "Campaign", "Dispute", "Donation", "DonationBox", "Frequency", "Payment",
-    "Receipt", "WebhookEvent", "amount_limits", "default_preset_amounts", "is_reference",
-    "net_received", "offered", "shown", "validate_preset_amounts",
+    "Receipt", "WebhookEvent", "amount_limits", "default_preset_amounts", "embed_origins",
+    "is_reference", "net_received", "offered", "shown", "validate_preset_amounts",
 ]  # fmt: skip

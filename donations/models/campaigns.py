@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from donations import currencies
@@ -67,6 +69,37 @@ def offered(amounts: object, currency: str = "usd") -> list[int]:
     return list(dict.fromkeys(kept))[:MAX_PRESETS]
 
 
+RESERVED_SLUGS = frozenset({"thanks"})  # /donate/thanks/ is the thank-you page
+
+
+def embed_origins(text: str) -> list[str]:
+    """The origins in `text`, one a line ("https://partner.example"), as CSP writes them;
+    ValidationError naming the first line that is none."""
+    origins = []
+    for line in filter(None, (raw.strip() for raw in text.splitlines())):
+        try:
+            parts = urlsplit(line)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if (
+            parts is None
+            or parts.scheme not in ("https", "http")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username
+            or not all(c.isalnum() or c in ".-" for c in parts.hostname)
+        ):
+            raise ValidationError(
+                _("“%(line)s” is not a site's origin: write it as https://partner.example.org.")
+                % {"line": line[:80]}
+            )
+        origins.append(f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else ""))
+    return list(dict.fromkeys(origins))
+
+
 def net_received(payments: str, also: Q | None = None) -> CombinedExpression:
     """What the payments Stripe confirmed (reached through `payments`, e.g.
     "donations__payments") brought in the currency of what they are reached from (a
@@ -113,6 +146,22 @@ class Campaign(models.Model):
         _("goal (cents)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     active = models.BooleanField(_("active"), default=True)
+    is_main = models.BooleanField(
+        _("main campaign"),
+        default=False,
+        help_text=_(
+            "The site's main campaign: the header's Donate button opens its page, and new "
+            "articles get its donation box. One campaign at a time."
+        ),
+    )
+    embed_origins = models.TextField(
+        _("sites that may embed its box"),
+        blank=True,
+        help_text=_(
+            "One site a line, as https://partner.example.org: only these may show the "
+            "embedded donation box. Leave empty to allow none."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,9 +169,24 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_main"], condition=models.Q(is_main=True), name="one_main_campaign"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Made the main campaign: the one before it is no longer."""
+        with transaction.atomic():
+            if self.is_main:
+                Campaign.objects.filter(is_main=True).exclude(pk=self.pk).update(is_main=False)
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("donations:campaign", kwargs={"slug": self.slug})
 
     def raised_cents(self) -> int:
         return int(Campaign.objects.with_totals().get(pk=self.pk).raised)
@@ -132,8 +196,25 @@ class Campaign(models.Model):
         """The amounts its box offers as buttons."""
         return offered(self.preset_amounts, self.currency)
 
+    @property
+    def frame_origins(self) -> list[str]:
+        """The origins allowed to frame its embedded box (a row saved before validation
+        may hold a bad line: then none)."""
+        try:
+            return embed_origins(self.embed_origins)
+        except ValidationError:
+            return []
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is taken by a page of the site: choose another.") % {
+                "slug": self.slug
+            }
+        try:
+            embed_origins(self.embed_origins)
+        except ValidationError as error:
+            errors["embed_origins"] = error.messages[0]
         if self.pk and self.donations.exists():
             before = Campaign.objects.filter(pk=self.pk).values_list("currency", flat=True)
             if before.first() != self.currency:
@@ -149,26 +230,3 @@ class Campaign(models.Model):
                 break
         if errors:
             raise ValidationError(errors)
-
-
-class DonationBoxQuerySet(models.QuerySet):
-    def open(self) -> DonationBoxQuerySet:
-        """Boxes that take donations: their campaign is active."""
-        return self.filter(campaign__active=True).select_related("campaign", "article")
-
-
-class DonationBox(models.Model):
-    """The donation box under one article, collecting for one campaign."""
-
-    article = models.OneToOneField(
-        "articles.Article", on_delete=models.CASCADE, related_name="donation_box"
-    )
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="boxes")
-
-    objects = DonationBoxQuerySet.as_manager()
-
-    class Meta:
-        verbose_name_plural = "donation boxes"
-
-    def __str__(self) -> str:
-        return f"{self.campaign} under {self.article}"

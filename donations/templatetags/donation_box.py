@@ -1,10 +1,12 @@
-"""`{% donation_box article %}`: the donation box under an article that has one."""
+"""`{% donation_box article %}`: the box under an article that has one;
+`{% campaign_box campaign %}`: a campaign's box on its own page or in a partner's frame."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from articles.models import Article
 from donations.forms import DonationForm
@@ -13,25 +15,46 @@ from donations.page_part import FORM_TOKEN_SENTINEL
 from donations.services import resume_initial
 
 register = template.Library()
+TEMPLATE = "donations/donation_box.html"
 
 
-@register.inclusion_tag("donations/donation_box.html", takes_context=True)
+@register.inclusion_tag(TEMPLATE, takes_context=True)
 def donation_box(context: template.Context, article: Article) -> dict[str, Any]:
     """The form the donate view passed (with the visitor's errors), or a new one for the
-    article's active campaign, refilled from a `resume` link back from Checkout."""
+    article's active campaign."""
     form = context.get("donation_form")
     if form is None:
         box = DonationBox.objects.open().filter(article=article).first()
         if box is None:
             return {"form": None}
-        request = context["request"]
-        initial = resume_initial(request.GET.get("resume", ""), campaign=box.campaign)
-        if context.get("for_page_cache"):
-            initial["token"] = FORM_TOKEN_SENTINEL  # each visitor gets a fresh one
-        form = DonationForm(campaign=box.campaign, initial=initial)
+        form = _new_form(context, box.campaign)
+    action = reverse("donations:donate", kwargs={"slug": article.slug})
+    return _box(context, form, action)
+
+
+@register.inclusion_tag(TEMPLATE, takes_context=True)
+def campaign_box(
+    context: template.Context, campaign: Campaign, embedded: bool = False
+) -> dict[str, Any]:
+    form = context.get("donation_form") or _new_form(context, campaign)
+    if embedded:  # the next page opens at the top, out of the partner's frame
+        action = reverse("donations:campaign-embed", kwargs={"slug": campaign.slug})
+        return {**_box(context, form, action), "target": "_top", "embedded": True}
+    return _box(context, form, reverse("donations:campaign", kwargs={"slug": campaign.slug}))
+
+
+def _new_form(context: template.Context, campaign: Campaign) -> DonationForm:
+    """A new form, refilled from a `resume` link back from Checkout."""
+    initial = resume_initial(context["request"].GET.get("resume", ""), campaign=campaign)
+    if context.get("for_page_cache"):
+        initial["token"] = FORM_TOKEN_SENTINEL  # each visitor gets a fresh one
+    return DonationForm(campaign=campaign, initial=initial)
+
+
+def _box(context: template.Context, form: DonationForm, action: str) -> dict[str, Any]:
     return {
         "form": form,
-        "article": article,
+        "action": action,
         "csrf_token": context.get("csrf_token"),
         "progress": goal_progress(form.campaign),
     }
