@@ -47,6 +47,7 @@ class SegmentedPage:
         parts = re.split("(" + "|".join(map(re.escape, found)) + ")", html) if found else [html]
         self.static = [part.encode() for part in parts[0::2]]
         self.slots = parts[1::2]
+        self.slot_names = frozenset(self.slots)
 
     def text(self, values: Mapping[str, str]) -> str:
         pieces = [self.static[0].decode()]

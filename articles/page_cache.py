@@ -11,9 +11,11 @@ the headers the full stack produced, without running the rest of the stack.
 A page is kept while the site's content version is unchanged (any save or delete of
 content bumps it: `bump_content_version`, connected to Article here and to what other
 apps put on pages there) and until its `valid_until` (e.g. when a scheduled article
-appears on the home page). Only GETs without a query string from visitors with no
-session and no pending messages are served from it; staff, forms with errors and
-resume links always get the full stack.
+appears on the home page). Only GETs from visitors with no session and no pending
+messages are served from it, without a query string or with only the parameters
+apps registered as filling per-visitor values (`passed_params`: a link's source
+carried into a form's hidden fields); staff, forms with errors and resume links
+always get the full stack.
 
 The content version can never let an old page back in. It is a random token, not a
 counter, kept without expiry in the durable cache (which no traffic can evict): were
@@ -54,8 +56,10 @@ VERSION_KEY = "page-cache:content-version"
 MAX_PAGES = 512
 NOT_REPLAYED = {"content-length", "set-cookie", "server-timing"}
 
-# Sentinel → a fresh value for each visitor, registered by apps that put a form on pages.
-per_visitor: dict[str, Callable[[], str]] = {}
+# Sentinel → this visitor's value (HTML-escaped), registered by apps that put a form on
+# pages; and the query parameters that change nothing on a page but such values.
+per_visitor: dict[str, Callable[[HttpRequest], str]] = {}
+passed_params: set[str] = set()
 
 
 @dataclass
@@ -152,7 +156,7 @@ def fill_in(request: HttpRequest, html: str) -> str:
         html = html.replace(CSRF_SENTINEL, get_token(request))
     for sentinel, make in per_visitor.items():
         if sentinel in html:
-            html = html.replace(sentinel, make())
+            html = html.replace(sentinel, make(request))
     return html
 
 
@@ -201,7 +205,7 @@ class PageCacheMiddleware:
     def _eligible(request: HttpRequest) -> bool:
         return (
             request.method == "GET"
-            and not request.META.get("QUERY_STRING")
+            and (not request.META.get("QUERY_STRING") or set(request.GET) <= passed_params)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "messages" not in request.COOKIES
         )
@@ -210,8 +214,10 @@ class PageCacheMiddleware:
         """The page with this visitor's tokens; gzipped from its parts compressed once
         (gzip_pages) when the browser takes gzip, as GZipMiddleware would have."""
         self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
-        values = {CSRF_SENTINEL: visitor_token(request)}
-        values |= {sentinel: make() for sentinel, make in per_visitor.items()}
+        values = {
+            slot: visitor_token(request) if slot == CSRF_SENTINEL else per_visitor[slot](request)
+            for slot in page.html.slot_names
+        }
         if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             response = HttpResponse(page.html.gzip(values), headers=page.headers)
             response["Content-Encoding"] = "gzip"

@@ -12,6 +12,7 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donations import sources
 from donations.amount_field import AmountField, decimals_typed
 from donations.models import Campaign, Frequency, amount_limits, shown
 from donations.money import symbol
@@ -53,6 +54,11 @@ class DonationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Where the visitor came from (donations.sources): the link's parameters, carried.
+    utm_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_medium = forms.CharField(widget=forms.HiddenInput, required=False)
+    utm_campaign = forms.CharField(widget=forms.HiddenInput, required=False)
+    refcode = forms.CharField(widget=forms.HiddenInput, required=False)
     # A honeypot: hidden from people (and from assistive technology), filled in by bots.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -101,6 +107,7 @@ class DonationForm(forms.Form):
             Field("email", autocomplete="email"),
             Field("note"),
             Field("token"),
+            *(Field(name) for name in sources.FIELDS),
             Div(Field("website"), css_class="form-honeypot", aria_hidden="true"),
             Submit("donate", _("Donate"), css_class="btn-lg w-100"),
         )
@@ -131,6 +138,7 @@ class DonationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data.update({name: sources.cleaned(data.get(name)) for name in sources.FIELDS})
         if self.is_bot:
             raise forms.ValidationError(
                 _("We could not accept this donation. Please try again."), code="honeypot"

@@ -1,20 +1,29 @@
 """The donation box on cached pages (articles.page_cache): a fresh form token for
-each visitor, and a new content version whenever what the box shows changes."""
+each visitor, the sources of the link they came by in its hidden fields, and a new
+content version whenever what the box shows changes."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.utils.html import escape
 
 from articles import page_cache
+from donations import sources
 from donations.models import Campaign, DonationBox, Payment
 
 FORM_TOKEN_SENTINEL = "form-token-sentinel-" + uuid.uuid4().hex
+SOURCE_SENTINELS = {name: f"source-{name}-sentinel-{uuid.uuid4().hex}" for name in sources.FIELDS}
 
 
 def connect() -> None:
-    page_cache.per_visitor[FORM_TOKEN_SENTINEL] = lambda: str(uuid.uuid4())
+    page_cache.per_visitor[FORM_TOKEN_SENTINEL] = lambda request: str(uuid.uuid4())
+    for name, sentinel in SOURCE_SENTINELS.items():
+        page_cache.per_visitor[sentinel] = _source_value(name)
+    page_cache.passed_params.update(sources.FIELDS)
     # A payment changes a campaign's total shown in its box.
     for model in (Campaign, DonationBox, Payment):
         for signal in (post_save, post_delete):
@@ -23,3 +32,7 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"pages-{model.__name__}-{signal}",
             )
+
+
+def _source_value(name: str) -> Callable[[HttpRequest], str]:
+    return lambda request: escape(sources.cleaned(request.GET.get(name)))

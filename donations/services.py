@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from stripe.params.checkout import SessionCreateParams
 
 from articles.models import Article
-from donations import lifecycle
+from donations import lifecycle, sources
 from donations.lifecycle import Event
 from donations.models import Campaign, Donation, Frequency
 from donations.money import typed
@@ -92,6 +92,7 @@ def _donation_for_submission(
                 return existing, False
             token = None  # changed details or a finished attempt: a new donation
     fields = {name: details[name] for name in DETAIL_FIELDS}
+    fields |= {name: details.get(name, "") for name in sources.FIELDS}
     try:
         with transaction.atomic():
             donation = Donation.objects.create(
@@ -115,6 +116,7 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
         "campaign": donation.campaign.slug,
         "frequency": donation.frequency,
         "payment_count": str(donation.payment_count),
+        **sources.sources_in({name: getattr(donation, name) for name in sources.FIELDS}),
     }
     thanks = base_url + reverse("donations:thanks")
     params: SessionCreateParams = {
@@ -182,6 +184,7 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
         return {}
     fields = (name for name in DETAIL_FIELDS if name not in ("amount_cents", "email"))
     initial: dict[str, Any] = {name: getattr(donation, name) for name in fields}
+    initial |= {name: getattr(donation, name) for name in sources.FIELDS}
     initial["email_hint"] = mask_email(donation.email)
     if donation.amount_cents in campaign.offered_amounts:
         initial["amount"] = str(donation.amount_cents)

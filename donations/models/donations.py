@@ -122,6 +122,10 @@ class Donation(models.Model):
         blank=True,
         help_text=_("What staff should look at: Stripe reported something that differs."),
     )
+    utm_source = models.CharField(_("source (utm_source)"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("medium (utm_medium)"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("link campaign (utm_campaign)"), max_length=100, blank=True)
+    refcode = models.CharField(_("refcode"), max_length=100, blank=True)
     stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True)

@@ -9,9 +9,10 @@ from django import template
 from django.urls import reverse
 
 from articles.models import Article
+from donations import sources
 from donations.forms import DonationForm
 from donations.models import Campaign, DonationBox, shown
-from donations.page_part import FORM_TOKEN_SENTINEL
+from donations.page_part import FORM_TOKEN_SENTINEL, SOURCE_SENTINELS
 from donations.services import resume_initial
 
 register = template.Library()
@@ -44,10 +45,15 @@ def campaign_box(
 
 
 def _new_form(context: template.Context, campaign: Campaign) -> DonationForm:
-    """A new form, refilled from a `resume` link back from Checkout."""
-    initial = resume_initial(context["request"].GET.get("resume", ""), campaign=campaign)
-    if context.get("for_page_cache"):
-        initial["token"] = FORM_TOKEN_SENTINEL  # each visitor gets a fresh one
+    """A new form with the sources of the link the visitor came by, refilled from a
+    `resume` link back from Checkout."""
+    query = context["request"].GET
+    initial = {
+        **sources.sources_in(query),
+        **resume_initial(query.get("resume", ""), campaign=campaign),
+    }
+    if context.get("for_page_cache"):  # each visitor's own values, filled in per request
+        initial |= {"token": FORM_TOKEN_SENTINEL, **SOURCE_SENTINELS}
     return DonationForm(campaign=campaign, initial=initial)
 
 
