@@ -14,8 +14,9 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
-from donations.models import Donation, WebhookEvent
+from donations.models import Donation, Donor, WebhookEvent
 
 ERASED = "[erased]"
 # Stripe's fields that hold a person's name, contact or address (in any object).
@@ -58,3 +59,21 @@ def erase_donor(donation: Donation) -> None:
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Donation), object_id=str(donation.pk)
         ).update(object_repr=str(donation))
+
+
+def erase_person(donor: Donor) -> int:
+    """Erase every donation of `donor` (erase_donor) and the donor's own record: name,
+    addresses; the record stays, nameless, with the amounts it gave. The number of
+    donations erased."""
+    with transaction.atomic():
+        donations = list(donor.donations.all())
+        for donation in donations:
+            erase_donor(donation)
+        donor.addresses.all().delete()
+        donor.first_name = donor.last_name = donor.email = ""
+        donor.erased_at = timezone.now()
+        donor.save(update_fields=["first_name", "last_name", "email", "erased_at"])
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Donor), object_id=str(donor.pk)
+        ).update(object_repr=str(donor))
+    return len(donations)

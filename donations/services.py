@@ -18,7 +18,7 @@ from stripe.params.checkout import SessionCreateParams
 from articles.models import Article
 from donations import lifecycle, sources
 from donations.lifecycle import Event
-from donations.models import Campaign, Donation, Frequency
+from donations.models import Campaign, Donation, Frequency, donor_for
 from donations.money import typed
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
@@ -95,7 +95,9 @@ def _donation_for_submission(
     fields |= {name: details.get(name, "") for name in sources.FIELDS}
     try:
         with transaction.atomic():
+            donor = donor_for(details["email"], details["first_name"], details["last_name"])
             donation = Donation.objects.create(
+                donor=donor,
                 public_id=token or uuid.uuid4(),
                 campaign=campaign,
                 article=article,

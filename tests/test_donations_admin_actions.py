@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from donations.models import Donation, Payment, Receipt
+from tests.admin_pages import admin_action
 from tests.factories import DonationFactory, PaymentFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +19,6 @@ REFUND = {"id": "re_1", "object": "refund", "amount": 500, "status": "succeeded"
 def paid():
     donation = DonationFactory(status=Donation.Status.PAID)
     return PaymentFactory(donation=donation, stripe_invoice_id="", stripe_payment_intent_id="pi_1")
-
-
-def admin_action(client, action, objects, *, follow=True, **extra):
-    """POST an admin action on `objects` (all of one model) from its change list."""
-    model = objects[0]._meta.model_name
-    data = {"action": action, "_selected_action": [obj.pk for obj in objects], **extra}
-    return client.post(f"/admin/donations/{model}/", data, follow=follow)
 
 
 def refund_action(client, payment, **extra):

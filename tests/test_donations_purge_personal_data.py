@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from donations.models import Donation, WebhookEvent
+from donations.models import Donation, Donor, DonorEmail, WebhookEvent, donor_for
 from tests.factories import DonationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,18 @@ def test_unpaid_donations_lose_their_personal_data_after_the_configured_days(set
     for kept in (recent, paid):
         kept.refresh_from_db()
         assert kept.email and kept.erased_at is None
+
+
+def test_a_donor_known_only_by_purged_donations_goes_with_them(settings):
+    settings.UNPAID_PERSONAL_DATA_DAYS = 30
+    bot = donor_for("bot@example.org", "Bot", "Net")
+    aged(DonationFactory(donor=bot, status=Donation.Status.EXPIRED), 31)
+    ada = donor_for("ada@example.org", "Ada", "Lovelace")
+    aged(DonationFactory(donor=ada, status=Donation.Status.EXPIRED), 31)
+    PaymentFactory(donation=DonationFactory(donor=ada, status=Donation.Status.PAID))
+    call_command("purge_personal_data", verbosity=0)
+    assert list(Donor.objects.all()) == [ada]
+    assert not DonorEmail.objects.filter(email="bot@example.org").exists()
 
 
 def test_old_webhook_payloads_are_emptied(settings):

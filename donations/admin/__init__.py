@@ -1,5 +1,5 @@
 """The donations app in the admin: campaigns, donations, payments, disputes, events."""
 
-from donations.admin import boxes, campaigns, donations, payments
+from donations.admin import boxes, campaigns, donations, donors, payments
 
-__all__ = ["boxes", "campaigns", "donations", "payments"]
+__all__ = ["boxes", "campaigns", "donations", "donors", "payments"]

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from advocacy.admin_lists import SafeDateLookups
 from donations.admin.base import NeedsAttentionFilter, PaymentFigures, stripe_links
@@ -62,12 +64,12 @@ class DonationAdmin(StaffPermissions, SafeDateLookups):
     list_select_related = ["campaign"]
     inlines = [PaymentInline]
     readonly_fields = [
-        "public_id", "campaign", "article", "amount", "currency", "frequency", "payment_count",
-        "status", "error", "attention", "stripe_checkout_session_id", "links", "created_at",
-        "updated_at",
+        "donor_record", "public_id", "campaign", "article", "amount", "currency", "frequency",
+        "payment_count", "status", "error", "attention", "stripe_checkout_session_id", "links",
+        "created_at", "updated_at",
     ]  # fmt: skip
     fieldsets = [
-        ("Donor", {"fields": ["first_name", "last_name", "email", "note"]}),
+        ("Donor", {"fields": ["donor_record", "first_name", "last_name", "email", "note"]}),
         ("Donation", {"fields": ["campaign", "article", "amount", "currency", "frequency",
                                  "payment_count", "status", "error", "attention"]}),
         ("Stripe", {"fields": ["stripe_checkout_session_id", "links"]}),
@@ -128,6 +130,13 @@ class DonationAdmin(StaffPermissions, SafeDateLookups):
     @admin.display(description="Attention", boolean=True)
     def flagged(self, obj: Donation) -> bool:
         return bool(obj.attention)
+
+    @admin.display(description="Donor's record")
+    def donor_record(self, obj: Donation) -> str:
+        if obj.donor_id is None:
+            return "–"
+        url = reverse("admin:donations_donor_change", args=[obj.donor_id])
+        return format_html('<a href="{}">{}: every gift of theirs</a>', url, obj.donor)
 
     @admin.display(description="Stripe ids")
     def links(self, obj: Donation) -> str:

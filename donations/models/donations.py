@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models.amounts import shown
 from donations.models.campaigns import COUNTED, Campaign
+from donations.models.donors import Donor
 
 Interval = Literal["week", "month", "year"]
 
@@ -100,6 +101,9 @@ class Donation(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
+    donor = models.ForeignKey(
+        Donor, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
+    )
     article = models.ForeignKey(
         "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
