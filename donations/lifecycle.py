@@ -21,6 +21,7 @@ event as ignored with that reason (see donations.webhooks).
     subscription_resumed     pending, active, past_due              active
     all_payments_made        active, past_due, canceled, completed  completed
     subscription_canceled    pending, active, past_due              canceled
+    received_offline         pending                                paid
 
 Why these sources: a failed or abandoned Checkout can still be paid (the visitor
 retries on the same page, or an asynchronous payment lands late), so `failed`
@@ -57,6 +58,7 @@ class Event(enum.StrEnum):
     SUBSCRIPTION_RESUMED = "subscription_resumed"  # active again after past_due
     ALL_PAYMENTS_MADE = "all_payments_made"  # the N chosen payments are in
     SUBSCRIPTION_CANCELED = "subscription_canceled"  # ended before N payments
+    RECEIVED_OFFLINE = "received_offline"  # staff recorded a gift by cheque, transfer, cash
 
 
 _RETRYABLE = (Status.PENDING, Status.FAILED, Status.EXPIRED)
@@ -83,6 +85,7 @@ TRANSITIONS: dict[Event, dict[Status, Status | None]] = {
     Event.SUBSCRIPTION_RESUMED: dict.fromkeys((Status.PENDING, *_RUNNING), Status.ACTIVE),
     Event.ALL_PAYMENTS_MADE: dict.fromkeys((*_RUNNING, *_ENDED), Status.COMPLETED),
     Event.SUBSCRIPTION_CANCELED: dict.fromkeys((Status.PENDING, *_RUNNING), Status.CANCELED),
+    Event.RECEIVED_OFFLINE: {Status.PENDING: Status.PAID},
 }
 
 

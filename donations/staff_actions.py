@@ -35,6 +35,11 @@ def refund(payment: Payment, amount_cents: int, *, seen_refunded_cents: int) -> 
     request is one refund; a request made on a payment that has changed since (a
     refund recorded meanwhile) is refused, to be looked at again.
     """
+    if payment.donation.is_offline:
+        raise StaffActionError(
+            f"{payment} came by {payment.donation.get_method_display()}: Stripe cannot refund "
+            "it; give it back outside the site."
+        )
     if not payment.stripe_payment_intent_id:
         raise StaffActionError(f"{payment} has no payment intent to refund.")
     if seen_refunded_cents != payment.amount_refunded_cents:

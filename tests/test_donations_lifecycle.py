@@ -27,6 +27,7 @@ subscription_past_due  past_due  -         past_due  =         -         -      
 subscription_resumed   active    -         =         active    -         -         -         -         -
 all_payments_made      -         -         completed completed =         completed -         -         -
 subscription_canceled  canceled  -         canceled  canceled  -         -         -         -         -
+received_offline       paid      -         -         -         -         -         -         -         -
 """  # noqa: E501
 
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from advocacy.admin_lists import SafeDateLookups
 from donations.admin.base import NeedsAttentionFilter, PaymentFigures, stripe_links
+from donations.admin.offline import OfflineGifts
 from donations.admin_actions import (
     StaffPermissions,
     cancel_donations,
@@ -48,7 +49,7 @@ class PaymentInline(PaymentFigures, admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(StaffPermissions, SafeDateLookups):
+class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     list_display = [
         "donor", "email", "amount", "frequency", "payments_made", "net_received", "status_shown",
         "flagged", "campaign", "created_at",

@@ -14,31 +14,14 @@ from donations.models.campaigns import (
     offered,
     validate_preset_amounts,
 )
-from donations.models.donations import NEVER_PAID, Donation, Frequency, is_reference
+from donations.models.donations import NEVER_PAID, Donation, Frequency, Method, is_reference
 from donations.models.donors import Donor, DonorEmail, donor_for, normalised
 from donations.models.events import WebhookEvent
 from donations.models.payments import Dispute, Payment, Receipt
 
 __all__ = [
-    "NEVER_PAID",
-    "Campaign",
-    "Dispute",
-    "Donation",
-    "DonationBox",
-    "Donor",
-    "DonorEmail",
-    "Frequency",
-    "Payment",
-    "Receipt",
-    "WebhookEvent",
-    "amount_limits",
-    "default_preset_amounts",
-    "donor_for",
-    "embed_origins",
-    "is_reference",
-    "net_received",
-    "normalised",
-    "offered",
-    "shown",
-    "validate_preset_amounts",
+    "NEVER_PAID", "Campaign", "Dispute", "Donation", "DonationBox", "Donor", "DonorEmail",
+    "Frequency", "Method", "Payment", "Receipt", "WebhookEvent", "amount_limits",
+    "default_preset_amounts", "donor_for", "embed_origins", "is_reference", "net_received",
+    "normalised", "offered", "shown", "validate_preset_amounts",
 ]  # fmt: skip

@@ -35,6 +35,15 @@ class Frequency(models.TextChoices):
 _INTERVALS: dict[str, Interval] = {"week": "week", "month": "month", "year": "year"}
 
 
+class Method(models.TextChoices):
+    """How the money came: through Stripe, or handed to staff (an offline gift)."""
+
+    CARD = "card", _("card (Stripe)")
+    CHEQUE = "cheque", _("cheque")
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")
+    CASH = "cash", _("cash")
+
+
 NEVER_PAID = ("pending", "expired", "failed")
 
 
@@ -116,6 +125,9 @@ class Donation(models.Model):
     )
     currency = models.CharField(max_length=3, default="usd")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    method = models.CharField(
+        _("paid by"), max_length=20, choices=Method.choices, default=Method.CARD
+    )
     payment_count = models.PositiveSmallIntegerField(
         _("payments in total"), default=1, help_text=_("1 for a one-time donation.")
     )
@@ -166,6 +178,7 @@ class Donation(models.Model):
             ("cancel_donation", "Can cancel a recurring donation now"),
             ("export_donations", "Can export donations as CSV"),
             ("resend_receipt", "Can resend a donor's receipt"),
+            ("record_offline_gift", "Can record a gift by cheque, bank transfer or cash"),
         ]
 
     def __str__(self) -> str:
@@ -184,9 +197,16 @@ class Donation(models.Model):
         return shown(self.amount_cents, self.currency)
 
     @property
+    def is_offline(self) -> bool:
+        return self.method != Method.CARD
+
+    @property
     def status_display(self) -> str:
-        """Its status, and whether Stripe has paused its payments."""
+        """Its status, whether Stripe has paused its payments, and how an offline gift
+        came."""
         label = str(self.get_status_display())
+        if self.is_offline:
+            return f"{label} ({self.get_method_display()})"
         if self.collection_paused and self.status in self.RUNNING:
             return str(_("%(status)s, paused") % {"status": label})
         return label

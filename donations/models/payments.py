@@ -25,6 +25,10 @@ class Payment(models.Model):
     stripe_invoice_id = models.CharField(max_length=255, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True,
+        help_text=_("An offline gift's cheque number or transfer reference."),
+    )  # fmt: skip
     amount_cents = models.PositiveIntegerField()
     amount_refunded_cents = models.PositiveIntegerField(default=0)
     amount_disputed_cents = models.PositiveIntegerField(
