@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from donations import receipts, staff_actions
-from donations.models import Donation, Payment, shown
+from donations import export, receipts, staff_actions
+from donations.admin_confirmation import confirmation, confirmed
+from donations.models import Donation, Payment, Receipt, RefundReason, shown
 from donations.money import NotAnAmount, parse_units, symbol, typed
 from donations.staff_actions import StaffActionError
 
@@ -24,21 +25,31 @@ def refund_payments(
     default); refunds are recorded when Stripe's charge.refunded arrives."""
     payments = list(queryset.select_related("donation"))
     if request.POST.get("confirm") == "yes":
+        reason = request.POST.get("reason", "")
+        if reason not in RefundReason.values:
+            modeladmin.message_user(
+                request, "Choose why the payments are refunded; nothing was refunded.",
+                messages.ERROR,
+            )  # fmt: skip
+            return None
         for payment in payments:
-            _refund_one(modeladmin, request, payment)
+            _refund_one(modeladmin, request, payment, RefundReason(reason))
         return None
     rows = [(p, typed(staff_actions.refundable_cents(p), p.currency)) for p in payments]
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Refund payments",
         "rows": rows,
+        "reasons": RefundReason.choices,
         "action": "refund_payments",
         "opts": modeladmin.model._meta,
     }
     return TemplateResponse(request, "admin/donations/refund.html", context)
 
 
-def _refund_one(modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Payment) -> None:
+def _refund_one(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Payment, reason: RefundReason
+) -> None:
     amount = cents_typed(request.POST.get(f"amount-{payment.pk}", ""), payment.currency)
     seen = request.POST.get(f"seen-{payment.pk}", "")
     if amount is None or not seen.isdigit():
@@ -50,7 +61,9 @@ def _refund_one(modeladmin: admin.ModelAdmin, request: HttpRequest, payment: Pay
         )
         return
     try:
-        refund_id, repeated = staff_actions.refund(payment, amount, seen_refunded_cents=int(seen))
+        refund_id, repeated = staff_actions.refund(
+            payment, amount, seen_refunded_cents=int(seen), reason=reason
+        )
     except StaffActionError as error:
         modeladmin.message_user(request, str(error), messages.ERROR)
         return
@@ -82,11 +95,26 @@ def cents_typed(text: str, currency: str) -> int | None:
         return None
 
 
-@admin.action(description="Cancel the remaining payments now", permissions=["cancel"])
+@admin.action(description="Cancel the remaining payments now…", permissions=["cancel"])
 def cancel_donations(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Donation]
-) -> None:
-    for donation in queryset:
+) -> HttpResponse | None:
+    """After a page listing what each cancellation stops, ask Stripe to end each
+    subscription now; recorded when Stripe's customer.subscription.deleted arrives."""
+    chosen = list(
+        queryset.annotate(paid=Count("payments", filter=Q(payments__status__in=Payment.COUNTED)))
+    )
+    if not confirmed(request):
+        return confirmation(
+            modeladmin, request, chosen, action="cancel_donations",
+            title="Cancel the remaining payments",
+            intro="Stripe ends each subscription now: no further payment is taken, and the "
+            "donor gets an e-mail saying so. Payments already made stay (refund them "
+            "separately).",
+            lines=[_what_cancel_stops(d) for d in chosen],
+            submit="Cancel the remaining payments", danger=True,
+        )  # fmt: skip
+    for donation in chosen:
         try:
             staff_actions.cancel_now(donation)
         except StaffActionError as error:
@@ -97,13 +125,24 @@ def cancel_donations(
         )
 
 
-@admin.action(description="Export as CSV", permissions=["export"])
+def _what_cancel_stops(donation: Any) -> str:
+    if not (donation.is_recurring and donation.status in Donation.RUNNING):
+        return f"{donation}: {donation.status_display}, nothing left to cancel."
+    left = max(donation.payment_count - donation.paid, 0)
+    return (
+        f"{donation}: {donation.paid} of {donation.payment_count} payments made; "
+        f"{left} more ({shown(left * donation.amount_cents, donation.currency)}) will not be "
+        "taken."
+    )
+
+
+@admin.action(description="Export as CSV (a row per payment)", permissions=["export"])
 def export_donations(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Donation]
 ) -> StreamingHttpResponse:
     filename = f"donations-{timezone.now():%Y%m%d-%H%M}.csv"
     return StreamingHttpResponse(
-        staff_actions.export_rows(queryset),
+        export.export_rows(queryset),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -113,8 +152,11 @@ def export_donations(
 def resend_receipts(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Donation]
 ) -> None:
+    """The latest payment's receipt as it now stands (with what was refunded since), or
+    the latest other e-mail of a donation that has no payment receipt."""
     for donation in queryset:
-        receipt = donation.receipts.exclude(sent_at=None).order_by("sent_at").last()
+        sent = donation.receipts.exclude(sent_at=None).order_by("sent_at")
+        receipt = sent.filter(kind=Receipt.Kind.PAYMENT).last() or sent.last()
         if receipt is None or not donation.email:
             modeladmin.message_user(
                 request, f"{donation} has no receipt to resend.", messages.ERROR

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donations.donor_page import donor_link
-from donations.models import Donation, Payment, Receipt
+from donations.models import Donation, Payment, Receipt, shown
 
 logger = logging.getLogger(__name__)
 Kind = Receipt.Kind
@@ -31,6 +31,7 @@ SUBJECTS = {
     Kind.CANCELLED: "Your donation to {campaign} is cancelled",
     Kind.DISPUTE_OPENED: "Dispute: a payment to {campaign} is disputed",
     Kind.DISPUTE_CLOSED: "Dispute closed: a payment to {campaign}",
+    Kind.REFUND: "A refund of your donation to {campaign}",
 }
 TO_STAFF = (Kind.DISPUTE_OPENED, Kind.DISPUTE_CLOSED)
 
@@ -40,22 +41,29 @@ def note_due(donation: Donation) -> bool:
     whether any of its receipts is still to send."""
     if not donation.email:
         return False  # personal data erased: nobody to write to
-    noted = dict(
-        ((kind, payment), sent is not None)
-        for kind, payment, sent in donation.receipts.values_list("kind", "payment_id", "sent_at")
-    )
-    due = [
-        (Kind.PAYMENT if payment.status in Payment.COUNTED else Kind.RENEWAL_FAILED, payment)
-        for payment in donation.payments.all()
-        if payment.status in Payment.COUNTED or payment.status == Payment.Status.FAILED
-    ]
+    noted = {
+        (kind, payment, refunded): sent is not None
+        for kind, payment, refunded, sent in donation.receipts.values_list(
+            "kind", "payment_id", "refunded_cents", "sent_at"
+        )
+    }
+    due = []
+    for payment in donation.payments.all():
+        if payment.status in Payment.COUNTED:
+            due.append((Kind.PAYMENT, payment, 0))
+            if payment.amount_refunded_cents:  # each refund Stripe confirmed, told once
+                due.append((Kind.REFUND, payment, payment.amount_refunded_cents))
+        elif payment.status == Payment.Status.FAILED:
+            due.append((Kind.RENEWAL_FAILED, payment, 0))
     cancelled = donation.is_recurring and donation.status == Donation.Status.CANCELED
     if cancelled and not donation.quiet_cancellation:
-        due.append((Kind.CANCELLED, None))
-    new = [(kind, payment) for kind, payment in due if (kind, _pk(payment)) not in noted]
-    for kind, payment in new:
+        due.append((Kind.CANCELLED, None, 0))
+    new = [row for row in due if (row[0], _pk(row[1]), row[2]) not in noted]
+    for kind, payment, refunded in new:
         # get_or_create: a receipt another worker created at the same moment is found.
-        Receipt.objects.get_or_create(donation=donation, kind=kind, payment=payment)
+        Receipt.objects.get_or_create(
+            donation=donation, kind=kind, payment=payment, refunded_cents=refunded
+        )
     return bool(new) or not all(noted.values())
 
 
@@ -123,6 +131,7 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
         "donation": donation,
         "payment": receipt.payment,
         "number": _payment_number(receipt),
+        **_refund_figures(receipt),
         "page_url": settings.SITE_URL + donor_link(donation),
         "site_name": settings.SITE_NAME,
     }
@@ -132,6 +141,18 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [donation.email])
     email.attach_alternative(html, "text/html")
     return email
+
+
+def _refund_figures(receipt: Receipt) -> dict[str, str]:
+    """A refund e-mail's figures: the refunded total it tells of, and what stays given."""
+    payment = receipt.payment
+    if receipt.kind != Kind.REFUND or payment is None:
+        return {}
+    kept = payment.amount_cents - receipt.refunded_cents
+    return {
+        "refunded": shown(receipt.refunded_cents, payment.currency),
+        "kept": shown(kept, payment.currency),
+    }
 
 
 def _to_staff(receipt: Receipt) -> EmailMultiAlternatives:

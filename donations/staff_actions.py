@@ -1,4 +1,4 @@
-"""What staff do to donations from the admin: refund, cancel, export.
+"""What staff do to donations from the admin: refund, cancel.
 
 Refunds and cancellations are asked of Stripe here and recorded when Stripe's
 webhook confirms them (`charge.refunded`, `customer.subscription.deleted`), as
@@ -7,15 +7,11 @@ any other change: the admin never edits a payment or a status itself.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from typing import cast
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-
-from donations.models import Donation, Payment, net_received, shown
-from donations.money import typed
+from donations.models import Donation, Payment, RefundReason, shown
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+from donations.stripe_gateway import RefundReason as GatewayRefundReason
 
 
 class StaffActionError(Exception):
@@ -26,10 +22,17 @@ def refundable_cents(payment: Payment) -> int:
     return payment.amount_cents - payment.amount_refunded_cents
 
 
-def refund(payment: Payment, amount_cents: int, *, seen_refunded_cents: int) -> tuple[str, bool]:
-    """Ask Stripe to refund `amount_cents` of `payment`, as staff asked when the payment
-    had `seen_refunded_cents` refunded; the refund's id, and whether Stripe had made
-    this very refund already (a double click, or two staff asking at once).
+def refund(
+    payment: Payment,
+    amount_cents: int,
+    *,
+    seen_refunded_cents: int,
+    reason: RefundReason = RefundReason.REQUESTED_BY_CUSTOMER,
+) -> tuple[str, bool]:
+    """Ask Stripe to refund `amount_cents` of `payment` for `reason`, as staff asked
+    when the payment had `seen_refunded_cents` refunded; the refund's id, and whether
+    Stripe had made this very refund already (a double click, or two staff at once).
+    The reason is kept on the payment once Stripe has accepted.
 
     The idempotency key is fixed by what staff saw and asked, so every repeat of one
     request is one refund; a request made on a payment that has changed since (a
@@ -56,10 +59,14 @@ def refund(payment: Payment, amount_cents: int, *, seen_refunded_cents: int) -> 
     key = f"refund-{payment.pk}-{seen_refunded_cents}-{amount_cents}"
     try:
         result = get_gateway().refund(
-            payment.stripe_payment_intent_id, amount_cents=amount_cents, idempotency_key=key
+            payment.stripe_payment_intent_id,
+            amount_cents=amount_cents,
+            idempotency_key=key,
+            reason=cast(GatewayRefundReason, str(reason)),
         )
     except (StripeError, PaymentsNotConfigured) as error:
         raise StaffActionError(f"Stripe refused the refund of {payment}: {error}") from error
+    Payment.objects.filter(pk=payment.pk).update(refund_reason=reason)
     headers = result.last_response.headers if result.last_response else {}
     return result.id, headers.get("Idempotent-Replayed") == "true"
 
@@ -72,49 +79,3 @@ def cancel_now(donation: Donation) -> None:
         get_gateway().cancel_subscription(donation.stripe_subscription_id)
     except (StripeError, PaymentsNotConfigured) as error:
         raise StaffActionError(f"Stripe refused to cancel {donation}: {error}") from error
-
-
-EXPORT_COLUMNS = [
-    "created (UTC)", "donation", "status", "campaign", "first name", "last name", "email",
-    "amount", "currency", "frequency", "payments chosen", "payments made",
-    "received net of refunds and disputes", "Stripe fees", "reached the balance",
-    "settlement currency", "last payment (UTC)",
-]  # fmt: skip
-
-
-def export_rows(donations: QuerySet[Donation]) -> Iterator[str]:
-    """The donations as CSV lines, header first, a few at a time (for streaming)."""
-    counted = Q(payments__status__in=Payment.COUNTED)
-    rows = (
-        donations.select_related("campaign")
-        .annotate(
-            made=Count("payments", filter=counted),
-            net=net_received("payments"),
-            fees=Sum("payments__fee_cents", filter=counted),
-            settled=Sum("payments__settled_cents", filter=counted),
-            settlement=Max("payments__settlement_currency", filter=counted),
-            last_paid=Max("payments__paid_at", filter=counted),
-        )
-        .order_by("created_at")
-    )
-    yield _line(EXPORT_COLUMNS)
-    for donation in rows.iterator(chunk_size=500):
-        yield _line([
-            donation.created_at.strftime("%Y-%m-%d %H:%M:%S"), str(donation.public_id),
-            donation.status, donation.campaign.name, donation.first_name, donation.last_name,
-            donation.email, typed(donation.amount_cents, donation.currency),
-            donation.currency.upper(),
-            donation.frequency, str(donation.payment_count), str(donation.made),
-            typed(donation.net, donation.currency),
-            "" if donation.fees is None else typed(donation.fees, donation.settlement),
-            "" if donation.settled is None else typed(donation.settled, donation.settlement),
-            (donation.settlement or "").upper(),
-            donation.last_paid.strftime("%Y-%m-%d %H:%M:%S") if donation.last_paid else "",
-        ])  # fmt: skip
-
-
-def _line(values: Iterable[str]) -> str:
-    buffer = io.StringIO()
-    # Spreadsheet formula injection: a cell starting with = + - @ is read as text.
-    csv.writer(buffer).writerow("'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values)
-    return buffer.getvalue()

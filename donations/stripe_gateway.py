@@ -30,6 +30,7 @@ from donations.billing_periods import periods_started
 from donations.stripe_guard import CallGuard, StripeUnavailable
 
 Interval = Literal["day", "week", "month", "year"]
+RefundReason = Literal["duplicate", "fraudulent", "requested_by_customer"]
 StripeError = stripe.StripeError
 __all__ = ["StripeUnavailable"]
 SignatureVerificationError = stripe.SignatureVerificationError
@@ -177,14 +178,15 @@ class StripeGateway:
 
     # Refunds (staff) ---------------------------------------------------------------
     def refund(
-        self, payment_intent: str, *, amount_cents: int, idempotency_key: str
+        self,
+        payment_intent: str,
+        *,
+        amount_cents: int,
+        idempotency_key: str,
+        reason: RefundReason = "requested_by_customer",
     ) -> stripe.Refund:
         return self.client.v1.refunds.create(
-            {
-                "payment_intent": payment_intent,
-                "amount": amount_cents,
-                "reason": "requested_by_customer",
-            },
+            {"payment_intent": payment_intent, "amount": amount_cents, "reason": reason},
             options={"idempotency_key": idempotency_key},
         )
 

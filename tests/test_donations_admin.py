@@ -1,12 +1,14 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
-from donations.models import Campaign, Dispute, Donation, Payment
+from donations.models import Campaign, Dispute, Donation, Payment, Receipt
 from donations.stripe_gateway import PINNED_API_VERSION
-from tests.factories import CampaignFactory, DonationFactory, PaymentFactory
+from tests.admin_pages import admin_action
+from tests.factories import CampaignFactory, DonationFactory, PaymentFactory, UserFactory
 from tests.stripe_events import checkout_session, event
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +313,46 @@ def test_staff_copy_the_embed_code_once_a_site_is_allowed(staff_client):
     assert escape(f'<iframe src="{settings.SITE_URL}/donate/winter-appeal/embed/"') in page
     assert "it works only on https://partner.example.org." in page
     assert f'href="{settings.SITE_URL}/donate/winter-appeal/"' in page
+
+
+def test_a_donations_page_has_buttons_for_what_staff_may_do_to_it(client, donation):
+    """Refund…, Cancel… and Resend, each posting the list's action, shown only to staff
+    allowed it and only where it can act."""
+    Receipt.objects.create(donation=donation, payment=donation.payments.get(), kind="payment",
+                           sent_at=timezone.now())  # fmt: skip
+    url = f"/admin/donations/donation/{donation.pk}/change/"
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_donation"))
+    client.force_login(user)
+    assert "inline-action" not in client.get(url).content.decode()
+    for codename in ["refund_payment", "view_payment", "cancel_donation", "resend_receipt"]:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    assert ">Refund…</button>" in page
+    assert ">Cancel the remaining payments…</button>" in page
+    assert ">Resend the receipt</button>" in page
+    payment = donation.payments.get()
+    refund_page = admin_action(client, "refund_payments", [payment]).content.decode()
+    assert "Refund payments" in refund_page and f'name="amount-{payment.pk}"' in refund_page
+
+
+def test_a_finished_donation_offers_no_cancel_and_a_refunded_one_no_refund(staff_client, donation):
+    donation.status = Donation.Status.COMPLETED
+    donation.save()
+    Payment.objects.update(amount_refunded_cents=2000)
+    page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    assert "Refund…</button>" not in page and "Cancel the remaining" not in page
+    assert "Resend the receipt" not in page  # none was sent yet
+
+
+def test_the_overviews_active_recurring_count_links_to_as_many_donations(staff_client, donation):
+    """Past-due donations are still running (Stripe retries): counted and listed."""
+    late = DonationFactory(monthly=True, status=Donation.Status.PAST_DUE,
+                           campaign=donation.campaign)  # fmt: skip
+    DonationFactory(monthly=True, status=Donation.Status.CANCELED, campaign=donation.campaign)
+    overview = staff_client.get("/admin/donations/campaign/overview/").content.decode()
+    link = f"?campaign__id__exact={donation.campaign.pk}&recurring=running"
+    assert f'{link}">2</a>' in overview
+    listed = staff_client.get("/admin/donations/donation/" + link)
+    assert {d.pk for d in listed.context["cl"].result_list} == {donation.pk, late.pk}

@@ -65,7 +65,9 @@ def snapshot(donation):
     )
     receipts = tuple(
         sorted(
-            donation.receipts.values_list("kind", "payment__stripe_invoice_id", "sent_at"),
+            donation.receipts.values_list(
+                "kind", "payment__stripe_invoice_id", "refunded_cents", "sent_at"
+            ),
             key=lambda r: (r[0], r[1] or ""),
         )
     )
@@ -73,8 +75,8 @@ def snapshot(donation):
     # success, and only then: what was sent cannot be unsent. It is left out here, and
     # counted (at most once) by the test that has one.
     receipts = tuple(
-        (kind, invoice_id, sent is not None)
-        for kind, invoice_id, sent in receipts
+        (kind, invoice_id, refunded, sent is not None)
+        for kind, invoice_id, refunded, sent in receipts
         if kind != Receipt.Kind.RENEWAL_FAILED
     )
     assert donation.receipts.filter(kind=Receipt.Kind.RENEWAL_FAILED).count() <= 1
@@ -138,7 +140,8 @@ def test_one_time_paid_then_refunded_in_part_then_in_full(fake_stripe):
     assert fields[0] == Donation.Status.REFUNDED
     ((_, _, _, amount, refunded, _, status, fee, settled, due),) = payments
     assert (amount, refunded, status, fee, settled, due) == (2000, 2000, "refunded", 88, -88, None)
-    assert receipts == (("payment", "", True),)
+    # Stripe is asked for the payment on each event: its final refund is told, once.
+    assert receipts == (("payment", "", 0, True), ("refund", "", 2000, True))
 
 
 def monthly_scenario(fake_stripe, make_events, *, ended=True, paid=3):

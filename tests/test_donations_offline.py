@@ -8,6 +8,7 @@ from django.core import mail
 from donations.models import Campaign, Donation, Donor, Payment, donor_for
 from donations.templatetags.donation_box import goal_progress
 from jobs.worker import run_ready
+from tests.admin_pages import ask_refund
 from tests.factories import CampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,11 +111,6 @@ def test_an_offline_gift_is_marked_so_in_the_donations_list(staff_client, campai
 def test_stripe_is_never_asked_to_refund_an_offline_gift(staff_client, campaign, fake_stripe):
     staff_client.post(URL, gift(campaign))
     payment = Payment.objects.get()
-    page = staff_client.post(
-        "/admin/donations/payment/",
-        {"action": "refund_payments", "_selected_action": [payment.pk], "confirm": "yes",
-         f"amount-{payment.pk}": "10", f"seen-{payment.pk}": "0"},
-        follow=True,
-    ).content.decode()  # fmt: skip
+    page = ask_refund(staff_client, payment, "10").content.decode()
     assert "came by cheque: Stripe cannot refund it; give it back outside the site." in page
     assert fake_stripe.requests == []

@@ -39,7 +39,7 @@ def test_erasing_a_donor_erases_them_from_stored_events_and_the_admin_history(
     assert set(WebhookEvent.objects.values_list("donation", flat=True)) == {donation.pk}
     response = staff_client.post(
         "/admin/donations/donation/",
-        {"action": "erase_personal_data", "_selected_action": [donation.pk]},
+        {"action": "erase_personal_data", "_selected_action": [donation.pk], "confirm": "yes"},
     )
     assert response.status_code == 302
     assert "Grace" not in stored_text()

@@ -62,9 +62,16 @@ def test_old_webhook_payloads_are_emptied(settings):
 def test_staff_erase_a_donors_data_in_the_admin_and_cannot_delete(staff_client):
     donation = DonationFactory(status=Donation.Status.PAID, first_name="Grace")
     PaymentFactory(donation=donation)
-    response = staff_client.post(
+    asked = staff_client.post(
         "/admin/donations/donation/",
         {"action": "erase_personal_data", "_selected_action": [donation.pk]},
+    ).content.decode()
+    assert "This cannot be undone." in asked and "grace" in asked.lower()
+    donation.refresh_from_db()
+    assert donation.first_name == "Grace"  # not before staff confirm
+    response = staff_client.post(
+        "/admin/donations/donation/",
+        {"action": "erase_personal_data", "_selected_action": [donation.pk], "confirm": "yes"},
         follow=True,
     )
     assert "Erased the personal data of 1 donation(s)." in response.content.decode()

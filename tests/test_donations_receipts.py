@@ -8,9 +8,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from donations.models import Donation, Receipt
+from tests.admin_pages import admin_action
 from tests.factories import DonationFactory, PaymentFactory
 from tests.mail_servers import free_port, real_server
 from tests.stripe_events import (
+    charge_refunded,
     checkout_session,
     event,
     invoice,
@@ -86,6 +88,37 @@ def test_a_failed_renewal_and_a_cancellation_are_mailed(
     ]
     assert 'choose "Update my card"' in mailoutbox[0].body
     assert "Nothing more will be charged" in mailoutbox[1].body
+
+
+def test_each_refund_stripe_confirms_is_mailed_once_with_what_stays_given(
+    post_event, fake_stripe, mailoutbox
+):
+    donation = DonationFactory(first_name="Ada", amount_cents=2000)
+    post_event(event("checkout.session.completed", checkout_session(donation)))
+    intent = f"pi_test_{donation.pk}"
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=500))
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=500))  # delivered twice
+    post_event(charge_refunded(fake_stripe, intent, 2000, refunded=2000))  # the rest, later
+    _thanks, partial, full = mailoutbox
+    assert partial.subject == full.subject == "A refund of your donation to Defend 287(g)"
+    assert "We have refunded $5 of your donation of $20" in partial.body
+    assert "What stays as your donation: $15." in partial.body
+    assert "We have refunded $20 of your donation of $20" in full.body
+    assert "What stays" not in full.body
+    assert "<p>What stays as your donation: $15.</p>" in partial.alternatives[0][0]
+
+
+def test_a_resent_receipt_says_what_was_refunded_since(
+    post_event, fake_stripe, mailoutbox, staff_client
+):
+    donation = DonationFactory(amount_cents=2000)
+    post_event(event("checkout.session.completed", checkout_session(donation)))
+    post_event(charge_refunded(fake_stripe, f"pi_test_{donation.pk}", 2000, refunded=500))
+    admin_action(staff_client, "resend_receipts", [donation])
+    first, _refund_mail, again = mailoutbox
+    assert again.subject == first.subject == "Thank you: your donation to Defend 287(g)"
+    assert "Refunded" not in first.body  # as first sent
+    assert "  Refunded: $5\n" in again.body  # as it now stands
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.test import Client
 from donations.models import Payment
 from donations.testmode.visitor import Visitor
 from stripe_testkit.cards import VISA
+from tests.admin_pages import ask_refund
 from tests.factories import CampaignArticleFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,10 +29,8 @@ def paid(site_with_sandbox, site_sandbox_kit):
     return Payment.objects.get()
 
 
-def ask_refund(client, payment, dollars="1.00"):
-    data = {"action": "refund_payments", "_selected_action": [payment.pk], "confirm": "yes",
-            f"amount-{payment.pk}": dollars, f"seen-{payment.pk}": "0"}  # fmt: skip
-    return client.post("/admin/donations/payment/", data, follow=True).content.decode()
+def refund_dollar(client, payment):
+    return ask_refund(client, payment, "1.00").content.decode()
 
 
 def staff():
@@ -42,7 +41,7 @@ def staff():
 
 def test_a_double_click_refunds_once(paid, site_sandbox_kit):
     client = staff()
-    first, second = ask_refund(client, paid), ask_refund(client, paid)
+    first, second = refund_dollar(client, paid), refund_dollar(client, paid)
     assert "Stripe is refunding $1 of" in first
     assert ("nothing more was refunded" in second) or ("has had a refund recorded" in second)
     site_sandbox_kit.wait_for_webhooks()
@@ -57,7 +56,7 @@ def test_two_staff_asking_at_once_refund_once(paid, site_sandbox_kit):
     def ask(client):
         try:
             together.wait()
-            pages.append(ask_refund(client, paid))
+            pages.append(refund_dollar(client, paid))
         finally:
             connection.close()
 
@@ -74,11 +73,9 @@ def test_two_staff_asking_at_once_refund_once(paid, site_sandbox_kit):
 
 def test_a_second_refund_asked_after_the_first_is_recorded_is_made(paid, site_sandbox_kit):
     client = staff()
-    ask_refund(client, paid)
+    refund_dollar(client, paid)
     site_sandbox_kit.wait_for_webhooks()
-    data = {"action": "refund_payments", "_selected_action": [paid.pk], "confirm": "yes",
-            f"amount-{paid.pk}": "2.00", f"seen-{paid.pk}": "100"}  # fmt: skip
-    page = client.post("/admin/donations/payment/", data, follow=True).content.decode()
+    page = ask_refund(client, paid, "2.00", seen=100).content.decode()
     assert "Stripe is refunding $2 of" in page
     site_sandbox_kit.wait_for_webhooks()
     paid.refresh_from_db()

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from advocacy.admin_lists import SafeDateLookups
-from donations.models import Donation, Payment, WebhookEvent
+from donations.models import Donation, Frequency, Payment, WebhookEvent
 from donations.stripe_gateway import PINNED_API_VERSION
 
 DASHBOARD_PATHS = {
@@ -64,6 +64,25 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             return queryset.exclude(attention="")
         if self.value() == "no":
             return queryset.filter(attention="")
+        return queryset
+
+
+class RecurringFilter(admin.SimpleListFilter):
+    """Recurring donations still taking payments (active or past due: the overview's
+    "Active recurring" count) or ended."""
+
+    title = "recurring"
+    parameter_name = "recurring"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("running", "Still running (active or past due)"), ("ended", "Ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Donation]) -> QuerySet[Donation]:
+        recurring = queryset.exclude(frequency=Frequency.ONE_TIME)
+        if self.value() == "running":
+            return recurring.filter(status__in=Donation.RUNNING)
+        if self.value() == "ended":
+            return recurring.exclude(status__in=Donation.RUNNING)
         return queryset
 
 

@@ -6,12 +6,17 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from advocacy.admin_lists import SafeDateLookups
-from donations.admin.base import NeedsAttentionFilter, PaymentFigures, stripe_links
+from donations.admin.base import (
+    NeedsAttentionFilter,
+    PaymentFigures,
+    RecurringFilter,
+    stripe_links,
+)
 from donations.admin.offline import OfflineGifts
 from donations.admin_actions import (
     StaffPermissions,
@@ -19,8 +24,39 @@ from donations.admin_actions import (
     export_donations,
     resend_receipts,
 )
+from donations.admin_confirmation import confirmation, confirmed
 from donations.models import Donation, Payment, net_received, shown
 from donations.personal_data import erase_donor
+
+
+def donation_tools(
+    modeladmin: DonationAdmin, request: HttpRequest, donation: Donation
+) -> list[dict[str, Any]]:
+    """The buttons on a donation's page: what staff may do to it now, each posting the
+    list's action (so it asks, confirms and checks permissions as from the list)."""
+    own = reverse("admin:donations_donation_changelist")
+    tools = []
+    refundable = [
+        p.pk for p in donation.payments.filter(status__in=Payment.COUNTED)
+        if p.amount_refunded_cents < p.amount_cents
+    ]  # fmt: skip
+    if refundable and not donation.is_offline and modeladmin.has_refund_permission(request):
+        payments = reverse("admin:donations_payment_changelist")
+        tools.append({"label": "Refund…", "url": payments, "action": "refund_payments",
+                      "selected": refundable})  # fmt: skip
+    if (
+        donation.is_recurring
+        and donation.status in Donation.RUNNING
+        and modeladmin.has_cancel_permission(request)
+    ):
+        tools.append({"label": "Cancel the remaining payments…", "url": own,
+                      "action": "cancel_donations", "selected": [donation.pk]})  # fmt: skip
+    if donation.receipts.exclude(sent_at=None).exists() and modeladmin.has_resend_permission(
+        request
+    ):
+        tools.append({"label": "Resend the receipt", "url": own, "action": "resend_receipts",
+                      "selected": [donation.pk]})  # fmt: skip
+    return tools
 
 
 class PaymentInline(PaymentFigures, admin.TabularInline):
@@ -51,11 +87,11 @@ class PaymentInline(PaymentFigures, admin.TabularInline):
 @admin.register(Donation)
 class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     list_display = [
-        "donor", "email", "amount", "frequency", "payments_made", "net_received", "status_shown",
-        "flagged", "campaign", "created_at",
+        "donor", "amount", "payments_made", "net_received", "status_shown", "campaign", "created",
     ]  # fmt: skip
     list_filter = [
-        "status", NeedsAttentionFilter, "collection_paused", "frequency", "campaign", "created_at",
+        "status", NeedsAttentionFilter, RecurringFilter, "collection_paused", "frequency",
+        "campaign", "created_at",
     ]  # fmt: skip
     search_fields = [
         "first_name", "last_name", "email", "stripe_checkout_session_id", "stripe_customer_id",
@@ -96,25 +132,60 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record of money stays; staff erase a donor's data instead
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        donation = self.get_object(request, object_id)
+        tools = [] if donation is None else donation_tools(self, request, donation)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "donation_tools": tools}
+        )
+
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions: dict[str, Any] = super().get_actions(request)
         if not request.user.has_perm("donations.erase_personal_data"):
             actions.pop("erase_personal_data", None)
         return actions
 
-    @admin.action(description="Erase the donors' personal data (keep the amounts)")
-    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Donation]) -> None:
-        for donation in queryset:
+    @admin.action(description="Erase the donors' personal data (keep the amounts)…")
+    def erase_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[Donation]
+    ) -> HttpResponse | None:
+        chosen = list(queryset)
+        if not confirmed(request):
+            return confirmation(
+                self, request, chosen, action="erase_personal_data",
+                title="Erase the donors' personal data",
+                intro="The name, e-mail address and note of each donation are erased, here and "
+                "in the Stripe events the site stored. Amounts, payments and Stripe ids stay. "
+                "This cannot be undone. (To erase everything of one person, use Donors.)",
+                lines=[f"{d} <{d.email or 'no address'}>, {d.created_at:%Y-%m-%d}" for d in chosen],
+                submit="Erase their personal data", danger=True,
+            )  # fmt: skip
+        for donation in chosen:
             erase_donor(donation)
-        self.message_user(request, f"Erased the personal data of {queryset.count()} donation(s).")
+        self.message_user(request, f"Erased the personal data of {len(chosen)} donation(s).")
+        return None
 
     @admin.display(description="Donor", ordering="last_name")
     def donor(self, obj: Donation) -> str:
-        return obj.donor_name
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', obj.donor_name, obj.email or "erased"
+        )
 
     @admin.display(description="Amount", ordering="amount_cents")
     def amount(self, obj: Donation) -> str:
-        return obj.amount_display
+        if not obj.is_recurring:
+            return obj.amount_display
+        return f"{obj.amount_display} {obj.get_frequency_display()}"
+
+    @admin.display(description="Created", ordering="created_at")
+    def created(self, obj: Donation) -> str:
+        return f"{obj.created_at:%Y-%m-%d}"
 
     @admin.display(description="Payments made", ordering="paid_count")
     def payments_made(self, obj: Any) -> str:
@@ -126,11 +197,12 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
 
     @admin.display(description="Status", ordering="status")
     def status_shown(self, obj: Donation) -> str:
-        return obj.status_display
-
-    @admin.display(description="Attention", boolean=True)
-    def flagged(self, obj: Donation) -> bool:
-        return bool(obj.attention)
+        if not obj.attention:
+            return obj.status_display
+        return format_html(
+            '{}<br><strong class="attention" title="{}">Needs attention</strong>',
+            obj.status_display, obj.attention,
+        )  # fmt: skip
 
     @admin.display(description="Donor's record")
     def donor_record(self, obj: Donation) -> str:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from donations import donors
-from donations.admin.confirmation import confirmation, confirmed
+from donations.admin_confirmation import confirmation, confirmed
 from donations.models import Donation, Donor, Payment, shown
 from donations.personal_data import erase_person
 

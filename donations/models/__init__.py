@@ -17,11 +17,11 @@ from donations.models.campaigns import (
 from donations.models.donations import NEVER_PAID, Donation, Frequency, Method, is_reference
 from donations.models.donors import Donor, DonorEmail, donor_for, normalised
 from donations.models.events import WebhookEvent
-from donations.models.payments import Dispute, Payment, Receipt
+from donations.models.payments import Dispute, Payment, Receipt, RefundReason
 
 __all__ = [
     "NEVER_PAID", "Campaign", "Dispute", "Donation", "DonationBox", "Donor", "DonorEmail",
-    "Frequency", "Method", "Payment", "Receipt", "WebhookEvent", "amount_limits",
+    "Frequency", "Method", "Payment", "Receipt", "RefundReason", "WebhookEvent", "amount_limits",
     "default_preset_amounts", "donor_for", "embed_origins", "is_reference", "net_received",
     "normalised", "offered", "shown", "validate_preset_amounts",
 ]  # fmt: skip

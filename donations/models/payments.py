@@ -11,6 +11,14 @@ from donations.models.campaigns import COUNTED
 from donations.models.donations import Donation
 
 
+class RefundReason(models.TextChoices):
+    """Stripe's reasons for a refund."""
+
+    REQUESTED_BY_CUSTOMER = "requested_by_customer", _("Requested by the donor")
+    DUPLICATE = "duplicate", _("Duplicate")
+    FRAUDULENT = "fraudulent", _("Fraudulent")
+
+
 class Payment(models.Model):
     """One payment Stripe confirmed: a one-time checkout or one paid invoice."""
 
@@ -31,6 +39,10 @@ class Payment(models.Model):
     )  # fmt: skip
     amount_cents = models.PositiveIntegerField()
     amount_refunded_cents = models.PositiveIntegerField(default=0)
+    refund_reason = models.CharField(
+        _("refund reason"), max_length=30, blank=True, choices=RefundReason.choices,
+        help_text=_("Why staff refunded it (Stripe's reasons)."),
+    )  # fmt: skip
     amount_disputed_cents = models.PositiveIntegerField(
         default=0, help_text=_("Withdrawn by a dispute and not (yet) given back.")
     )
@@ -137,7 +149,8 @@ class Dispute(models.Model):
 class Receipt(models.Model):
     """One e-mail to a donor: a payment's receipt, a failed renewal, a cancellation.
 
-    Each is created once (unique per kind and payment, or per kind and donation) and
+    Each is created once (unique per kind and payment, and refunded total for a
+    refund's, or per kind and donation) and
     sent once: a sender claims it first, and a failed send is released to be retried.
     """
 
@@ -147,12 +160,16 @@ class Receipt(models.Model):
         CANCELLED = "cancelled", _("Donation cancelled")
         DISPUTE_OPENED = "dispute_opened", _("Dispute opened (to staff)")
         DISPUTE_CLOSED = "dispute_closed", _("Dispute closed (to staff)")
+        REFUND = "refund", _("Refund made")
 
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="receipts")
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="receipts"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    refunded_cents = models.PositiveIntegerField(
+        default=0, help_text=_("A refund e-mail: the payment's refunded total it tells of.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -163,8 +180,8 @@ class Receipt(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "payment"], condition=Q(payment__isnull=False),
-                name="one_receipt_per_payment_and_kind",
+                fields=["kind", "payment", "refunded_cents"], condition=Q(payment__isnull=False),
+                name="one_receipt_per_payment_kind_and_refund",
             ),
             models.UniqueConstraint(
                 fields=["kind", "donation"], condition=Q(payment__isnull=True),
