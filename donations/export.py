@@ -77,8 +77,12 @@ def _payment_fields(payment: Payment, number: int, chosen: int) -> list[str]:
     ]  # fmt: skip
 
 
+def as_text(value: str) -> str:
+    """A cell a spreadsheet reads as text, never as a formula (= + - @ first)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def _line(values: Iterable[str]) -> str:
     buffer = io.StringIO()
-    # Spreadsheet formula injection: a cell starting with = + - @ is read as text.
-    csv.writer(buffer).writerow("'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values)
+    csv.writer(buffer).writerow(as_text(v) for v in values)
     return buffer.getvalue()

@@ -7,11 +7,19 @@ from django.core.cache import caches
 
 from articles import page_cache
 from donations import stripe_gateway
+from donations.models import Dispute, Donation, Payment
 from donations.testmode.settled import SettledStripe
 from jobs.worker import run_ready, work_in_thread
 from stripe_sandbox.server import SandboxServer
 from stripe_testkit.testmode import TestModeStripe
-from tests.factories import DonationFactory, StaffUserFactory
+from tests.factories import (
+    CampaignFactory,
+    DonationFactory,
+    PaymentFactory,
+    StaffUserFactory,
+    at,
+    gift,
+)
 from tests.stripe_events import WEBHOOK_SECRET, sign
 from tests.stripe_fake import FakeStripe
 
@@ -147,3 +155,27 @@ def site_sandbox_kit(site_with_sandbox):
     webhooks waits for the work they queued too."""
     _, server = site_with_sandbox
     return SettledStripe("sk_test_sandbox", api_base=server.url)
+
+
+@pytest.fixture
+def dashboard_gifts():
+    """March to June 2026, in dollars, and what must not count."""
+    euros = CampaignFactory(name="Europe", currency="eur")
+    gift("ada@example.org", 2000, at(2026, 3, 10), utm_source="newsletter", utm_medium="email")
+    monthly = gift("Ada@Example.org ", 1000, at(2026, 4, 5), monthly=True,
+                   status=Donation.Status.ACTIVE)  # fmt: skip
+    PaymentFactory(donation=monthly, paid_at=at(2026, 5, 5), failed_at=at(2026, 5, 2),
+                   amount_refunded_cents=400, fee_cents=59, settlement_currency="usd")  # fmt: skip
+    PaymentFactory(donation=monthly, paid_at=None, failed_at=at(2026, 6, 5),
+                   status=Payment.Status.FAILED)  # fmt: skip
+    disputed = gift("bo@example.org", 5000, at(2026, 4, 20), refcode="p-a",
+                    payment_amount_disputed_cents=5000)  # fmt: skip
+    dispute = Dispute.objects.create(
+        stripe_dispute_id="du_1", payment=disputed.payments.get(), amount_cents=5000,
+        currency="usd", reason="fraudulent", status="lost", funds_withdrawn=True,
+    )  # fmt: skip
+    Dispute.objects.filter(pk=dispute.pk).update(created_at=at(2026, 4, 25))
+    gift("cy@example.org", 3000, at(2026, 4, 1), campaign=euros, currency="eur")  # not dollars
+    gift("ada@example.org", 9900, at(2025, 12, 1))  # before the range: Ada is not new in March
+    gift("di@example.org", 700, None)  # never paid
+    return monthly

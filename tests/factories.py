@@ -1,6 +1,6 @@
 """factory-boy factories for every model the tests build."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
-from donations.models import Campaign, Donation, DonationBox, Frequency, Payment
+from donations.models import Campaign, Donation, DonationBox, Frequency, Payment, donor_for
 
 
 def donation_form_data(**changes: str) -> dict[str, str]:
@@ -115,3 +115,17 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     status = Payment.Status.PAID
     stripe_invoice_id = factory.Sequence(lambda n: f"in_test_factory_{n}")
     paid_at = factory.LazyFunction(timezone.now)
+
+
+def at(year, month, day):
+    return datetime(year, month, day, 12, tzinfo=UTC)
+
+
+def gift(email, amount, paid, **fields):
+    """A donation by `email` with one payment paid at `paid` (None: no payment)."""
+    payment_fields = {k[8:]: fields.pop(k) for k in list(fields) if k.startswith("payment_")}
+    donation = DonationFactory(email=email, amount_cents=amount, donor=donor_for(email), **fields)
+    if paid is not None:
+        PaymentFactory(donation=donation, paid_at=paid, currency=donation.currency,
+                       **payment_fields)  # fmt: skip
+    return donation

@@ -87,7 +87,8 @@ class PaymentInline(PaymentFigures, admin.TabularInline):
 @admin.register(Donation)
 class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     list_display = [
-        "donor", "amount", "payments_made", "net_received", "status_shown", "campaign", "created",
+        "donor_shown", "amount", "payments_made", "net_received", "status_shown", "campaign",
+        "created",
     ]  # fmt: skip
     list_filter = [
         "status", NeedsAttentionFilter, RecurringFilter, "collection_paused", "frequency",
@@ -172,7 +173,7 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
         return None
 
     @admin.display(description="Donor", ordering="last_name")
-    def donor(self, obj: Donation) -> str:
+    def donor_shown(self, obj: Donation) -> str:
         return format_html(
             '{}<br><span class="quiet">{}</span>', obj.donor_name, obj.email or "erased"
         )
@@ -187,11 +188,11 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     def created(self, obj: Donation) -> str:
         return f"{obj.created_at:%Y-%m-%d}"
 
-    @admin.display(description="Payments made", ordering="paid_count")
+    @admin.display(description="Paid", ordering="paid_count")
     def payments_made(self, obj: Any) -> str:
         return f"{obj.paid_count} of {obj.payment_count}"
 
-    @admin.display(description="Received (net of refunds)", ordering="net")
+    @admin.display(description="Received", ordering="net")
     def net_received(self, obj: Any) -> str:
         return shown(obj.net, obj.currency)
 

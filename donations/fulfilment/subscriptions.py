@@ -112,6 +112,9 @@ def invoice_payment_failed(invoice: Any) -> Donation | None:
             "error": RENEWAL_FAILED,
         },
     )
+    # It failed, whenever its retry's success is reported: a renewal recovered.
+    failed_at = timestamp(field(invoice, "created"))
+    Payment.objects.filter(pk=payment.pk, failed_at=None).update(failed_at=failed_at)
     # Paid since (its retry succeeded, and that event came first): nothing to say.
     error = RENEWAL_FAILED if payment.status == Payment.Status.FAILED else donation.error
     lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)

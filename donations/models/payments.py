@@ -65,11 +65,19 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("When its invoice was first reported failed, kept once paid (recovered)."),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         permissions = [("refund_payment", "Can refund a payment through Stripe")]
+        indexes = [
+            models.Index(fields=["paid_at"], name="payment_paid_at"),
+            models.Index(fields=["failed_at"], name="payment_failed_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["stripe_invoice_id"],

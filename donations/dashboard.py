@@ -1,0 +1,237 @@
+"""The fundraising dashboard's figures: by month, and by source, for a range of months,
+one currency and optionally one campaign. Each figure is one SQL aggregate (a
+handful of queries whatever the number of donations); Python only lays them out.
+
+Definitions (the dashboard says them too):
+- A gift is a payment Stripe took (or an offline gift), counted in the month it was
+  paid; gross is its amount, net is gross less refunds, what disputes withdrew and
+  Stripe's fee (fees only where the balance settles in the chosen currency).
+- A donor is new in the month of their first payment ever (any campaign), returning
+  after it.
+- A failed renewal counts in the month its invoice was created; it is recovered once
+  Stripe's retry (or the donor's new card) paid it.
+- Recurring revenue is what recurring donations paid in the month, by frequency;
+  "monthly recurring revenue now" is the running ones' amounts as a month's worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, Field, Func, Min, Q, QuerySet, Sum
+
+from donations import sources
+from donations.models import Campaign, Dispute, Donation, Frequency, Payment
+
+COUNTED = Payment.COUNTED
+
+PER_MONTH = {Frequency.WEEKLY: 52 / 12, Frequency.MONTHLY: 1.0, Frequency.YEARLY: 1 / 12}
+
+
+class MonthOf(Func):
+    """A UTC time's month, computed by the database in its fastest way: "YYYY-MM" text
+    on SQLite (Django's TruncMonth runs Python for each row there: 3 times slower), the
+    month's first instant on PostgreSQL (date_trunc: a third faster than to_char).
+    `month_key` reads either."""
+
+    output_field = Field()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "date_trunc('month', %(expressions)s AT TIME ZONE 'UTC')"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def month_key(month: date | str) -> str:
+    return month[:7] if isinstance(month, str) else f"{month:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard looks at: months `first` to `last` (each a month's first
+    day), payments in `currency`, of `campaign` or of all."""
+
+    first: date
+    last: date
+    currency: str
+    campaign: Campaign | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.first.year, self.first.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        year, month = divmod(self.last.year * 12 + self.last.month, 12)
+        return datetime(year, month + 1, 1, tzinfo=UTC)
+
+    def months(self) -> list[date]:
+        first = self.first.year * 12 + self.first.month - 1
+        last = self.last.year * 12 + self.last.month - 1
+        return [date(n // 12, n % 12 + 1, 1) for n in range(first, last + 1)]
+
+
+@dataclass
+class Month:
+    month: date
+    gross: int = 0
+    refunded: int = 0
+    disputed: int = 0
+    fees: int = 0
+    gifts: int = 0
+    by_frequency: dict[str, int] = field(default_factory=dict)
+    donors: int = 0
+    new_donors: int = 0
+    failed: int = 0
+    recovered: int = 0
+    disputes: int = 0
+    disputes_amount: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.refunded - self.disputed - self.fees
+
+    @property
+    def one_time(self) -> int:
+        return self.by_frequency.get(Frequency.ONE_TIME, 0)
+
+    @property
+    def recurring(self) -> int:
+        return self.gross - self.one_time
+
+    @property
+    def average(self) -> int:
+        return round(self.gross / self.gifts) if self.gifts else 0
+
+
+@dataclass
+class Source:
+    label: str
+    gifts: int
+    gross: int
+    net: int  # before Stripe's fee
+
+
+def payments(scope: Scope) -> QuerySet[Payment]:
+    chosen = Payment.objects.filter(
+        status__in=COUNTED, currency=scope.currency,
+        paid_at__gte=scope.start, paid_at__lt=scope.end,
+    )  # fmt: skip
+    if scope.campaign is not None:
+        chosen = chosen.filter(donation__campaign=scope.campaign)
+    return chosen
+
+
+def months(scope: Scope) -> list[Month]:
+    """Every month of the scope, with its figures (zeros for a month without any)."""
+    table = {month_key(m): Month(m) for m in scope.months()}
+    by_month = payments(scope).annotate(month=MonthOf("paid_at")).order_by()
+    money = by_month.values("month", "donation__frequency").annotate(
+        gross=Sum("amount_cents"), refunded=Sum("amount_refunded_cents"),
+        disputed=Sum("amount_disputed_cents"), gifts=Count("pk"),
+        fees=Sum("fee_cents", filter=Q(settlement_currency=scope.currency)),
+    )  # fmt: skip
+    for row in money:
+        month = table[month_key(row["month"])]
+        month.gross += row["gross"]
+        month.refunded += row["refunded"]
+        month.disputed += row["disputed"]
+        month.fees += row["fees"] or 0
+        month.gifts += row["gifts"]
+        month.by_frequency[row["donation__frequency"]] = row["gross"]
+    for when, donors, new in _donors(by_month):
+        table[month_key(when)].donors, table[month_key(when)].new_donors = donors, new
+    for row in _failures(scope):
+        table[month_key(row["month"])].failed = row["failed"]
+        table[month_key(row["month"])].recovered = row["recovered"]
+    for row in _disputes(scope):
+        table[month_key(row["month"])].disputes = row["disputes"]
+        table[month_key(row["month"])].disputes_amount = row["amount"]
+    return list(table.values())
+
+
+def _donors(by_month: QuerySet[Payment]) -> list[tuple[Any, int, int]]:
+    """(month, donors, new donors) of the scope's payments: one query, the donors'
+    first payments found once for all (a correlated subquery per payment took
+    seconds at 100,000 donations)."""
+    scoped = (
+        by_month.annotate(who=F("donation__donor")).values("month", "who").distinct().query
+    ).sql_with_params()
+    firsts = (
+        Payment.objects.filter(status__in=COUNTED)
+        .annotate(who=F("donation__donor"))
+        .order_by()
+        .values("who")
+        .annotate(first=MonthOf(Min("paid_at")))
+        .query
+    ).sql_with_params()
+    # Only SQL that Django compiled is put in; every value is a parameter.
+    sql = (
+        "SELECT s.month, COUNT(*), SUM(CASE WHEN f.first = s.month THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM ({scoped[0]}) s JOIN ({firsts[0]}) f ON f.who = s.who GROUP BY s.month"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*scoped[1], *firsts[1]))
+        return [(month, int(donors), int(new or 0)) for month, donors, new in cursor.fetchall()]
+
+
+def _failures(scope: Scope) -> QuerySet[Payment, dict[str, object]]:
+    failed = Payment.objects.filter(
+        currency=scope.currency, failed_at__gte=scope.start, failed_at__lt=scope.end
+    )
+    if scope.campaign is not None:
+        failed = failed.filter(donation__campaign=scope.campaign)
+    return (
+        failed.annotate(month=MonthOf("failed_at"))
+        .order_by()
+        .values("month")
+        .annotate(failed=Count("pk"), recovered=Count("pk", filter=Q(status__in=COUNTED)))
+    )
+
+
+def _disputes(scope: Scope) -> QuerySet[Dispute, dict[str, object]]:
+    disputes = Dispute.objects.filter(
+        currency=scope.currency, created_at__gte=scope.start, created_at__lt=scope.end
+    )
+    if scope.campaign is not None:
+        disputes = disputes.filter(payment__donation__campaign=scope.campaign)
+    return (
+        disputes.annotate(month=MonthOf("created_at"))
+        .order_by()
+        .values("month")
+        .annotate(disputes=Count("pk"), amount=Sum("amount_cents"))
+    )
+
+
+def by_source(scope: Scope) -> list[Source]:
+    """What each source brought in the scope, the most first."""
+    names = [f"donation__{name}" for name in sources.FIELDS]
+    rows = (
+        payments(scope)
+        .order_by()
+        .values(*names)
+        .annotate(
+            gifts=Count("pk"), gross=Sum("amount_cents"),
+            net=Sum(F("amount_cents") - F("amount_refunded_cents") - F("amount_disputed_cents")),
+        )
+        .order_by("-gross", *names)
+    )  # fmt: skip
+    return [
+        Source(sources.label(*(row[n] for n in names)), row["gifts"], row["gross"], row["net"])
+        for row in rows
+    ]  # fmt: skip
+
+
+def recurring_now(scope: Scope) -> int:
+    """The running recurring donations' amounts as a month's worth (weekly × 52 / 12,
+    yearly / 12), in the scope's currency and campaign."""
+    running = Donation.objects.filter(status__in=Donation.RUNNING, currency=scope.currency)
+    if scope.campaign is not None:
+        running = running.filter(campaign=scope.campaign)
+    totals = running.order_by().values("frequency").annotate(total=Sum("amount_cents"))
+    return round(sum(PER_MONTH.get(r["frequency"], 0) * r["total"] for r in totals))
