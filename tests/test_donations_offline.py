@@ -114,3 +114,10 @@ def test_stripe_is_never_asked_to_refund_an_offline_gift(staff_client, campaign,
     page = ask_refund(staff_client, payment, "10").content.decode()
     assert "came by cheque: Stripe cannot refund it; give it back outside the site." in page
     assert fake_stripe.requests == []
+
+
+def test_the_form_offers_the_main_campaign_first(staff_client):
+    CampaignFactory(name="Other")
+    main = CampaignFactory(name="General Fund", is_main=True)
+    page = staff_client.get(URL).content.decode()
+    assert f'<option value="{main.pk}" selected>General Fund</option>' in page

@@ -43,6 +43,11 @@ class OfflineGiftForm(forms.Form):
         required=False, label="E-mail the donor a receipt", help_text="Needs their address."
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        main = Campaign.objects.filter(is_main=True).first()  # the one most gifts are for
+        self.fields["campaign"].initial = main.pk if main else None
+
     def clean_received_on(self) -> date:
         day: date = self.cleaned_data["received_on"]
         if day > timezone.now().date():

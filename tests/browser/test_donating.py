@@ -22,6 +22,18 @@ def pay(page: Page, card: TestCard = VISA):
     page.get_by_role("button", name=re.compile("^Pay")).click()
 
 
+def sign_in_staff(page: Page, url: str, path: str = "/admin/", **permissions):
+    """Open `path` of the admin as a staff member (every permission unless told)."""
+    staff = StaffUserFactory(username="staff", **permissions)
+    staff.set_password("correct horse battery staple")
+    staff.save()
+    page.goto(url + path)
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    return staff
+
+
 def open_article(page: Page, site):
     url, _, article = site
     page.goto(url + article.get_absolute_url())
@@ -42,13 +54,7 @@ def test_one_time_20_to_thank_you_then_paid_in_the_admin(page, site, delivered):
     # The page checks again by itself while the payment is pending.
     expect(page.get_by_test_id("status")).to_have_text("Paid", timeout=10_000)
 
-    staff = StaffUserFactory(username="staff")
-    staff.set_password("correct horse battery staple")
-    staff.save()
-    page.goto(url + "/admin/donations/donation/")
-    page.get_by_label("Username").fill("staff")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    sign_in_staff(page, url, "/admin/donations/donation/")
     row = page.locator("#result_list tbody tr").filter(has_text="Ada Lovelace")
     expect(row).to_contain_text("$20")
     expect(row).to_contain_text("Paid")
