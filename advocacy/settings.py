@@ -271,6 +271,9 @@ TASK_RETRY_SECONDS = env.float("TASK_RETRY_SECONDS", default=30)
 # WORKER_STALE_SECONDS is queued again.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
 WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=30)
+# The staff dashboard shows figures computed at most this long ago; older ones are shown
+# while a worker computes them again.
+DASHBOARD_FRESH_SECONDS = env.float("DASHBOARD_FRESH_SECONDS", default=60)
 # A mail server that does not answer holds a receipt's task at most this long.
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 

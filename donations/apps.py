@@ -7,9 +7,9 @@ class DonationsConfig(AppConfig):
 
     def ready(self) -> None:
         from articles.seeds import seed_imported
-        from donations import jobs, page_part
+        from donations import dashboard_cache, jobs, page_part
         from donations.seeding import give_seeded_article_a_box
 
         seed_imported.connect(give_seeded_article_a_box, dispatch_uid="donations.seeded-box")
         page_part.connect()
-        del jobs  # imported to declare its periodic tasks (jobs.schedule)
+        del jobs, dashboard_cache  # imported to declare their periodic tasks (jobs.schedule)

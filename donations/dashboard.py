@@ -51,6 +51,11 @@ def month_key(month: date | str) -> str:
     return month[:7] if isinstance(month, str) else f"{month:%Y-%m}"
 
 
+def month_back(month: date, count: int) -> date:
+    n = month.year * 12 + month.month - 1 - count
+    return date(n // 12, n % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the dashboard looks at: months `first` to `last` (each a month's first
@@ -69,6 +74,13 @@ class Scope:
     def end(self) -> datetime:
         year, month = divmod(self.last.year * 12 + self.last.month, 12)
         return datetime(year, month + 1, 1, tzinfo=UTC)
+
+    @classmethod
+    def default(cls, today: date, campaigns: list[Campaign]) -> Scope:
+        """The last 12 months, all campaigns, in the main campaign's currency."""
+        main = next((c for c in campaigns if c.is_main), campaigns[0] if campaigns else None)
+        this_month = today.replace(day=1)
+        return cls(month_back(this_month, 11), this_month, main.currency if main else "usd")
 
     def months(self) -> list[date]:
         first = self.first.year * 12 + self.first.month - 1
@@ -208,8 +220,12 @@ def _disputes(scope: Scope) -> QuerySet[Dispute, dict[str, object]]:
     )
 
 
+MAX_SOURCES = 100
+
+
 def by_source(scope: Scope) -> list[Source]:
-    """What each source brought in the scope, the most first."""
+    """What each source brought in the scope, the most first; past MAX_SOURCES, the
+    rest together as "(other sources)"."""
     names = [f"donation__{name}" for name in sources.FIELDS]
     rows = (
         payments(scope)
@@ -221,10 +237,16 @@ def by_source(scope: Scope) -> list[Source]:
         )
         .order_by("-gross", *names)
     )  # fmt: skip
-    return [
+    found = [
         Source(sources.label(*(row[n] for n in names)), row["gifts"], row["gross"], row["net"])
         for row in rows
     ]  # fmt: skip
+    rest = found[MAX_SOURCES:]
+    if rest:
+        others = Source("(other sources)", *(sum(getattr(s, f) for s in rest)
+                                             for f in ("gifts", "gross", "net")))  # fmt: skip
+        found = [*found[:MAX_SOURCES], others]
+    return found
 
 
 def recurring_now(scope: Scope) -> int:

@@ -179,3 +179,11 @@ def dashboard_gifts():
     gift("ada@example.org", 9900, at(2025, 12, 1))  # before the range: Ada is not new in March
     gift("di@example.org", 700, None)  # never paid
     return monthly
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """A cache outside the database (as Redis is), so that only the page's own queries
+    are counted."""
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # fmt: skip

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from jobs.worker import run_ready
 from tests.factories import DonationFactory, PaymentFactory, UserFactory, at, gift
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +31,44 @@ def test_staff_see_each_chart_with_its_table(staff_client, dashboard_gifts):
 
 
 def test_the_dashboard_takes_a_fixed_handful_of_queries(
-    staff_client,
-    dashboard_gifts,
-    django_assert_max_num_queries,
+    staff_client, dashboard_gifts, memory_cache, django_assert_max_num_queries
 ):
     for n in range(30):
         gift(f"more{n}@example.org", 1500, at(2026, 3 + n % 4, 3), utm_source=f"s{n}")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10):  # computing the figures
         assert staff_client.get(URL + RANGE).status_code == 200
+    with django_assert_max_num_queries(3):  # the figures computed a moment ago
+        assert staff_client.get(URL + RANGE).status_code == 200
+
+
+def test_figures_not_fresh_are_shown_while_the_worker_brings_them_up_to_date(
+    staff_client, memory_cache, settings
+):
+    gift("ada@example.org", 1000, timezone.now())
+    assert "<strong>$10</strong><span>Gross</span>" in staff_client.get(URL).content.decode()
+    gift("bo@example.org", 2500, timezone.now())
+    page = staff_client.get(URL).content.decode()
+    assert "<strong>$10</strong><span>Gross</span>" in page  # computed a moment ago
+    assert "being brought up to date" not in page
+    settings.DASHBOARD_FRESH_SECONDS = 0  # as if a minute went by
+    page = staff_client.get(URL).content.decode()
+    assert "<strong>$10</strong><span>Gross</span>" in page and "being brought up to date" in page
+    assert (
+        DBTaskResult.objects.filter(task_path="donations.dashboard_cache.refresh_figures").count()
+        == 1
+    )
+    staff_client.get(URL)  # asked once, whatever the pages meanwhile
+    run_ready()
+    assert "<strong>$35</strong><span>Gross</span>" in staff_client.get(URL).content.decode()
+
+
+def test_staff_may_ask_for_the_figures_now(staff_client, memory_cache):
+    gift("ada@example.org", 1000, timezone.now())
+    staff_client.get(URL)
+    gift("bo@example.org", 2500, timezone.now())
+    page = staff_client.get(URL + "?now=1").content.decode()
+    assert "<strong>$35</strong><span>Gross</span>" in page
+    assert 'href="?now=1">Compute them now</a>' in page
 
 
 def test_each_chart_downloads_as_csv(staff_client, dashboard_gifts):

@@ -15,10 +15,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from donations import dashboard
+from donations import dashboard_cache
 from donations.admin.dashboard_form import DashboardForm
 from donations.charts import Series, bar_chart, ranked_chart
-from donations.dashboard import Month, Scope
+from donations.dashboard import Scope
+from donations.dashboard_cache import Figures
 from donations.export import as_text
 from donations.models import Campaign, shown
 from donations.money import typed
@@ -36,9 +37,9 @@ class Table:
     chart: SafeString
 
 
-def tables(scope: Scope) -> tuple[list[Table], list[Month], int]:
-    """The dashboard's tables, its months, and the monthly recurring revenue now."""
-    months = dashboard.months(scope)
+def tables(figures: Figures) -> list[Table]:
+    """The dashboard's tables, each with its chart."""
+    scope, months = figures.scope, figures.months
     labels = [f"{m.month:%b %Y}" for m in months]
     firsts = [m.month for m in months]
 
@@ -56,8 +57,8 @@ def tables(scope: Scope) -> tuple[list[Table], list[Month], int]:
 
     frequencies = [("week", "Weekly"), ("month", "Monthly"), ("year", "Yearly")]
     by_frequency = [[m.by_frequency.get(f, 0) for f, _ in frequencies] for m in months]
-    found = dashboard.by_source(scope)
-    result = [
+    found = figures.sources
+    return [
         table("raised", "Raised", "Gross, Stripe's fees and net (after refunds, disputes and "
               "fees).", [("Gross", MONEY), ("Refunded", MONEY), ("Withdrawn by disputes", MONEY),
               ("Stripe fees", MONEY), ("Net", MONEY)],
@@ -101,7 +102,6 @@ def tables(scope: Scope) -> tuple[list[Table], list[Month], int]:
               ranked_chart("sources", "Gross by source", [(s.label, s.gross) for s in found[:12]],
                            shown=money)),
     ]  # fmt: skip
-    return result, months, dashboard.recurring_now(scope)
 
 
 def cell(value: Any, kind: str, currency: str, *, for_csv: bool = False) -> str:
@@ -118,7 +118,9 @@ def dashboard_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.order_by("name"))
     form = DashboardForm(request.GET.dict(), campaigns, timezone.now().date())
     scope = form.scope()
-    found, months, recurring_now = tables(scope)
+    now = request.GET.get("now") == "1"  # staff asked for figures computed now
+    kept = dashboard_cache.computed(scope) if now else dashboard_cache.figures(scope)
+    found, months = tables(kept), kept.months
     wanted = request.GET.get("csv")
     chosen = next((t for t in found if t.slug == wanted), None)
     if chosen is not None:
@@ -136,7 +138,7 @@ def dashboard_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
         ("Gifts", str(gifts)),
         ("Average gift", shown(round(gross / gifts) if gifts else 0, scope.currency)),
         ("New donors", str(sum(m.new_donors for m in months))),
-        ("Monthly recurring revenue now", shown(recurring_now, scope.currency)),
+        ("Monthly recurring revenue now", shown(kept.recurring_now, scope.currency)),
     ]
     context = {
         **site.each_context(request),
@@ -145,9 +147,17 @@ def dashboard_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "tables": shown_tables,
         "totals": totals,
-        "query": request.GET.urlencode(),
+        "figures": kept,
+        "query": _without(request, "now", "csv"),
     }
     return TemplateResponse(request, "admin/donations/dashboard.html", context)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def table_csv(table: Table, scope: Scope) -> HttpResponse:

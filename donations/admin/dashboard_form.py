@@ -17,11 +17,6 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_MONTHS = 120
 
 
-def month_back(month: date, count: int) -> date:
-    n = month.year * 12 + month.month - 1 - count
-    return date(n // 12, n % 12 + 1, 1)
-
-
 class MonthField(forms.CharField):
     """A month typed or picked as YYYY-MM (the browser's month input)."""
 
@@ -45,13 +40,12 @@ class DashboardForm(forms.Form):
 
     def __init__(self, data: dict[str, str], campaigns: list[Campaign], today: date) -> None:
         self.campaigns, self.today = {str(c.pk): c for c in campaigns}, today
-        main = next((c for c in campaigns if c.is_main), campaigns[0] if campaigns else None)
-        this_month = today.replace(day=1)
+        default = Scope.default(today, campaigns)
         initial = {
-            "first": f"{month_back(this_month, 11):%Y-%m}",
-            "last": f"{this_month:%Y-%m}",
+            "first": f"{default.first:%Y-%m}",
+            "last": f"{default.last:%Y-%m}",
             "campaign": "",
-            "currency": main.currency if main else "usd",
+            "currency": default.currency,
         }
         super().__init__({**initial, **{k: v for k, v in data.items() if k in initial}})
         self.fields["campaign"].choices = [("", "All campaigns")] + [
