@@ -232,6 +232,8 @@ def main() -> int:
     targets = {
         "static file (reference)": args.site + args.reference,
         "article page": args.site + args.article,
+        "article page from a tracked link": args.site + args.article + "?utm_source=newsletter",
+        "campaign page (/donate/)": args.site + "/donate/",
         "home page": args.site + "/",
         "feed": args.site + "/feed/",
     }
@@ -310,6 +312,10 @@ def targets_met(rows: dict, visit: dict[str, int], audit: dict[str, float]) -> d
         ),
         "home page >= 0.9x the static file": rows["home page"]["ratio"] >= 0.9,
         "feed >= 0.5x the static file": rows["feed"]["ratio"] >= 0.5,
+        "a tracked link's and /donate/ >= 0.9x the article page's rate": all(
+            rows[name]["rps"] >= 0.9 * article["rps"]
+            for name in ("article page from a tracked link", "campaign page (/donate/)")
+        ),
         "webhooks (8 senders) >= 0.25x the static file's rate": webhooks["ratio"] >= 0.25,
         "webhooks: 8 senders no slower than 1": webhooks["rps"] >= alone["rps"],
         "donate POST <= 8 ms beside Stripe": rows["donate POST (server time)"]["p50"] <= 8,
