@@ -9,6 +9,7 @@ from articles.models import Article
 from donations.models import Donation
 from tests.browser.test_accessibility import audit, describe
 from tests.browser.test_donating import fill_donor, pay, sign_in_staff
+from tests.factories import DonationFactory
 
 DASHBOARD = "/admin/donations/dashboard/"
 
@@ -122,3 +123,17 @@ def test_an_offline_gift_moves_the_campaigns_progress_bar(page, browser, site):
     expect(visitor.get_by_role("progressbar")).to_have_attribute(
         "aria-valuetext", "24% of the goal"
     )
+
+
+def test_the_donations_list_fits_1280_pixels_with_its_side_bar_and_filters(page, site):
+    url, _, _ = site
+    page.set_viewport_size({"width": 1280, "height": 800})
+    DonationFactory(
+        email="a.very.long.address.of.a.donor@example-organisation.org", monthly=True,
+        status=Donation.Status.PAST_DUE, attention="Look at it",
+    )  # fmt: skip
+    sign_in_staff(page, url, "/admin/donations/donation/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    overflow = page.locator(".results").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0, f"the list is {overflow} px too wide"
+    expect(page.locator("#result_list tbody tr")).to_contain_text("Needs attention")
