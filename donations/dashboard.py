@@ -17,75 +17,19 @@ Definitions (the dashboard says them too):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Field, Func, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 
 from donations import sources
-from donations.models import Campaign, Dispute, Donation, Frequency, Payment
+from donations.dashboard_scope import MonthOf, Scope, month_key
+from donations.models import Dispute, Donation, Frequency, Payment
 
 COUNTED = Payment.COUNTED
 
 PER_MONTH = {Frequency.WEEKLY: 52 / 12, Frequency.MONTHLY: 1.0, Frequency.YEARLY: 1 / 12}
-
-
-class MonthOf(Func):
-    """A UTC time's month, computed by the database in its fastest way: "YYYY-MM" text
-    on SQLite (Django's TruncMonth runs Python for each row there: 3 times slower), the
-    month's first instant on PostgreSQL (date_trunc: a third faster than to_char).
-    `month_key` reads either."""
-
-    output_field = Field()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "date_trunc('month', %(expressions)s AT TIME ZONE 'UTC')"
-        return self.as_sql(compiler, connection, template=template)
-
-
-def month_key(month: date | str) -> str:
-    return month[:7] if isinstance(month, str) else f"{month:%Y-%m}"
-
-
-def month_back(month: date, count: int) -> date:
-    n = month.year * 12 + month.month - 1 - count
-    return date(n // 12, n % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the dashboard looks at: months `first` to `last` (each a month's first
-    day), payments in `currency`, of `campaign` or of all."""
-
-    first: date
-    last: date
-    currency: str
-    campaign: Campaign | None = None
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.first.year, self.first.month, 1, tzinfo=UTC)
-
-    @property
-    def end(self) -> datetime:
-        year, month = divmod(self.last.year * 12 + self.last.month, 12)
-        return datetime(year, month + 1, 1, tzinfo=UTC)
-
-    @classmethod
-    def default(cls, today: date, campaigns: list[Campaign]) -> Scope:
-        """The last 12 months, all campaigns, in the main campaign's currency."""
-        main = next((c for c in campaigns if c.is_main), campaigns[0] if campaigns else None)
-        this_month = today.replace(day=1)
-        return cls(month_back(this_month, 11), this_month, main.currency if main else "usd")
-
-    def months(self) -> list[date]:
-        first = self.first.year * 12 + self.first.month - 1
-        last = self.last.year * 12 + self.last.month - 1
-        return [date(n // 12, n % 12 + 1, 1) for n in range(first, last + 1)]
 
 
 @dataclass
@@ -129,14 +73,21 @@ class Source:
     net: int  # before Stripe's fee
 
 
-def payments(scope: Scope) -> QuerySet[Payment]:
-    chosen = Payment.objects.filter(
-        status__in=COUNTED, currency=scope.currency,
-        paid_at__gte=scope.start, paid_at__lt=scope.end,
-    )  # fmt: skip
+def _within(rows: QuerySet[Any], scope: Scope, when: str, campaign: str) -> QuerySet[Any]:
+    """`rows` in the scope's currency (and campaign, through the `campaign` path) whose
+    `when` falls within its months."""
+    chosen = rows.filter(
+        currency=scope.currency, **{f"{when}__gte": scope.start, f"{when}__lt": scope.end}
+    )
     if scope.campaign is not None:
-        chosen = chosen.filter(donation__campaign=scope.campaign)
+        chosen = chosen.filter(**{campaign: scope.campaign})
     return chosen
+
+
+def payments(scope: Scope) -> QuerySet[Payment]:
+    """The payments received in the scope (offline gifts included)."""
+    counted = Payment.objects.filter(status__in=COUNTED)
+    return _within(counted, scope, "paid_at", "donation__campaign")
 
 
 def months(scope: Scope) -> list[Month]:
@@ -193,11 +144,7 @@ def _donors(by_month: QuerySet[Payment]) -> list[tuple[Any, int, int]]:
 
 
 def _failures(scope: Scope) -> QuerySet[Payment, dict[str, object]]:
-    failed = Payment.objects.filter(
-        currency=scope.currency, failed_at__gte=scope.start, failed_at__lt=scope.end
-    )
-    if scope.campaign is not None:
-        failed = failed.filter(donation__campaign=scope.campaign)
+    failed = _within(Payment.objects.all(), scope, "failed_at", "donation__campaign")
     return (
         failed.annotate(month=MonthOf("failed_at"))
         .order_by()
@@ -207,11 +154,7 @@ def _failures(scope: Scope) -> QuerySet[Payment, dict[str, object]]:
 
 
 def _disputes(scope: Scope) -> QuerySet[Dispute, dict[str, object]]:
-    disputes = Dispute.objects.filter(
-        currency=scope.currency, created_at__gte=scope.start, created_at__lt=scope.end
-    )
-    if scope.campaign is not None:
-        disputes = disputes.filter(payment__donation__campaign=scope.campaign)
+    disputes = _within(Dispute.objects.all(), scope, "created_at", "payment__donation__campaign")
     return (
         disputes.annotate(month=MonthOf("created_at"))
         .order_by()

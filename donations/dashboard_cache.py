@@ -19,7 +19,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from donations import dashboard
-from donations.dashboard import Month, Scope, Source
+from donations.dashboard import Month, Source
+from donations.dashboard_scope import Scope
 from donations.models import Campaign
 from jobs.schedule import periodic
 

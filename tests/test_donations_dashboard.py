@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from donations import dashboard
-from donations.dashboard import Scope
+from donations.dashboard_scope import Scope
 from donations.models import Donation
 from tests.factories import DonationFactory
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from donations import dashboard_cache
-from donations.dashboard import Scope
+from donations.dashboard_scope import Scope
 from donations.models import Campaign
 from tests.factories import CampaignFactory, gift
 

@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString
 from donations import dashboard_cache
 from donations.admin.dashboard_form import DashboardForm
 from donations.charts import Series, bar_chart, ranked_chart
-from donations.dashboard import Scope
 from donations.dashboard_cache import Figures
+from donations.dashboard_scope import Scope
 from donations.export import as_text
 from donations.models import Campaign, shown
 from donations.money import typed

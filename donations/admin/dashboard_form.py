@@ -10,7 +10,7 @@ from datetime import date
 
 from django import forms
 
-from donations.dashboard import Scope
+from donations.dashboard_scope import Scope
 from donations.models import Campaign
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
