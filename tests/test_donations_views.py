@@ -298,6 +298,7 @@ def test_thank_you_page_shows_what_was_chosen_and_the_recorded_status(client, fa
     assert "Monthly" in html
     assert '<dd class="col-sm-7" data-testid="count">3</dd>' in html
     assert "Pending: we are waiting for Stripe" in html
+    assert "Advocacy sends your receipt to " in html  # the site, not Stripe
     donation.status = Donation.Status.ACTIVE
     donation.save()
     assert "Active (recurring)" in client.get("/donate/thanks/?session_id=cs_1").content.decode()

@@ -5,6 +5,10 @@
   "use strict";
   var form = document.querySelector(".donation-form");
   if (!form) return;
+  // After an invalid submit: the list of what to fix has focus (the address's
+  // #donation-errors already scrolls to it, and focuses it in most browsers).
+  var errors = document.getElementById("donation-errors");
+  if (errors && document.activeElement !== errors) errors.focus();
   var frequency = form.querySelector("select[name=frequency]");
   var countBox = form.querySelector(".payment-count");
   var other = form.querySelector("input[name=other_amount]");

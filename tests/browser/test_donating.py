@@ -131,6 +131,29 @@ def test_validation_errors_stand_next_to_their_fields_with_values_kept(page, sit
     assert Donation.objects.count() == 0
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_after_an_invalid_submit_the_list_of_errors_is_in_sight_with_focus(
+    browser, site, width, javascript
+):
+    """WCAG 3.3.1: on a phone the box is thousands of pixels below the top; the page
+    lands on the list of what to fix, focused, each item leading to its field."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    open_article(page, site)
+    page.get_by_label("Email").fill("nope")
+    page.get_by_role("button", name="Donate").click()
+    summary = page.locator("#donation-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary.get_by_role("link")).to_have_count(4)  # amount, both names, e-mail
+    summary.get_by_role("link", name=re.compile("^Email: Enter a valid email")).click()
+    expect(page.get_by_label("Email")).to_be_focused()
+    context.close()
+
+
 def tab_to(page: Page, element_id: str, limit: int = 60) -> None:
     """Press Tab until the element has focus, checking each stop shows its focus."""
     for _ in range(limit):
