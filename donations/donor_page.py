@@ -5,11 +5,13 @@ payments or update their card (a Stripe Billing Portal session)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from donations.billing_periods import add_interval
 from donations.models import Donation, Payment
 from donations.staff_actions import StaffActionError, cancel_now
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
@@ -40,23 +42,52 @@ def donation_for_link(token: str) -> Donation | None:
 @dataclass
 class Outlook:
     payments: list[Payment]
-    still_to_come: int  # payments the schedule will still take
+    upcoming: list[datetime]  # when the payments still to come are expected
     can_cancel: bool
     can_update_card: bool
+    cancel_asked: bool  # asked of Stripe, not yet confirmed by its event
+
+    @property
+    def still_to_come(self) -> int:
+        return len(self.upcoming)
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.amount_cents - p.amount_refunded_cents for p in self.payments)
 
 
 def outlook(donation: Donation) -> Outlook:
+    """What the donor's page shows and offers: only what can still happen."""
     payments = list(donation.payments.filter(status__in=Payment.COUNTED).order_by("paid_at"))
     running = donation.is_recurring and donation.status in Donation.RUNNING
+    asked = running and donation.cancel_requested_at is not None
+    acting = running and not asked
     return Outlook(
         payments=payments,
-        still_to_come=max(0, donation.payment_count - len(payments)) if running else 0,
-        can_cancel=running and bool(donation.stripe_subscription_id),
-        can_update_card=running and bool(donation.stripe_customer_id),
+        upcoming=_upcoming(donation, payments) if acting else [],
+        can_cancel=acting and bool(donation.stripe_subscription_id),
+        can_update_card=acting and bool(donation.stripe_customer_id),
+        cancel_asked=asked,
     )
 
 
+def _upcoming(donation: Donation, payments: list[Payment]) -> list[datetime]:
+    """The dates of the payments still to come, counted from the first one as Stripe
+    bills (the same day of each period; a pause moves them later)."""
+    left = max(0, donation.payment_count - len(payments))
+    first = payments[0].paid_at if payments else None
+    if first is None:
+        return []
+    start = int(first.timestamp())
+    return [
+        datetime.fromtimestamp(add_interval(start, donation.frequency, number), UTC)
+        for number in range(len(payments), len(payments) + left)
+    ]
+
+
 def cancel_remaining(donation: Donation) -> None:
+    """Ask Stripe to stop the remaining payments (the page says it was asked at once;
+    Stripe's event then records the cancellation)."""
     if not outlook(donation).can_cancel:
         raise DonorPageError("There are no payments left to cancel.")
     try:

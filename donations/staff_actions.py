@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.utils import timezone
+
 from donations.models import Donation, Payment, RefundReason, shown
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 from donations.stripe_gateway import RefundReason as GatewayRefundReason
@@ -72,10 +74,12 @@ def refund(
 
 
 def cancel_now(donation: Donation) -> None:
-    """Cancel a recurring donation's remaining payments at Stripe."""
+    """Cancel a recurring donation's remaining payments at Stripe, noting when it was
+    asked (the donor's page says so until Stripe's event records the cancellation)."""
     if not donation.is_recurring or not donation.stripe_subscription_id:
         raise StaffActionError(f"{donation} has no subscription to cancel.")
     try:
         get_gateway().cancel_subscription(donation.stripe_subscription_id)
     except (StripeError, PaymentsNotConfigured) as error:
         raise StaffActionError(f"Stripe refused to cancel {donation}: {error}") from error
+    donation.update(cancel_requested_at=timezone.now())  # until Stripe's event confirms

@@ -32,7 +32,7 @@ from donations.donor_page import (
     outlook,
 )
 from donations.forms import DonationForm
-from donations.models import Campaign, DonationBox
+from donations.models import Campaign, Donation, DonationBox
 from donations.ratelimits import (
     email_key,
     email_rate,
@@ -146,23 +146,35 @@ def donor_page(request: HttpRequest, token: str) -> HttpResponse:
     if donation is None:
         return render(request, "donations/donor_link_invalid.html", status=404)
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "cancel":
-                cancel_remaining(donation)
-                messages.success(
-                    request,
-                    _("Your remaining payments are cancelled. Nothing more will be charged."),
-                )
-            elif request.POST.get("action") == "card":
-                return redirect(card_update_url(donation, request.build_absolute_uri()))
-            else:
-                return HttpResponseBadRequest()
-        except DonorPageError as error:
-            messages.error(request, str(error))
-        return redirect(request.path)
+        return _donor_action(request, donation)
     context = {
         "donation": donation,
         "outlook": outlook(donation),
         "masked_email": mask_email(donation.email),
     }
     return render(request, "donations/donor_page.html", context)
+
+
+def _donor_action(request: HttpRequest, donation: Donation) -> HttpResponse:
+    """Cancel (after a page saying what stops) or update the card; back to the page
+    with what happened."""
+    action = request.POST.get("action")
+    if action not in ("cancel", "card"):
+        return HttpResponseBadRequest()
+    try:
+        if action == "card":
+            return redirect(card_update_url(donation, request.build_absolute_uri()))
+        if request.POST.get("confirm") != "yes" and outlook(donation).can_cancel:
+            context = {"donation": donation, "outlook": outlook(donation)}
+            return render(request, "donations/donor_cancel.html", context)
+        cancel_remaining(donation)
+        messages.success(
+            request,
+            _(
+                "Your remaining payments are cancelled: nothing more will be charged. "
+                "The payments already made stay with the campaign."
+            ),
+        )
+    except DonorPageError as error:
+        messages.error(request, str(error))
+    return redirect(request.path)

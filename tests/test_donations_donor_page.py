@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import resolve
 from donations.donor_page import SALT, donation_for_link, donor_link
 from donations.models import Donation
 from tests.factories import DonationFactory, PaymentFactory
+from tests.stripe_events import subscription, subscription_event
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def running(monthly):
     monthly.stripe_customer_id = "cus_7"
     monthly.email = "grace@example.org"
     monthly.save()
-    PaymentFactory(donation=monthly)
+    PaymentFactory(donation=monthly, paid_at=datetime(2027, 1, 31, 15, tzinfo=UTC))
     return monthly
 
 
@@ -31,6 +33,8 @@ def test_the_page_shows_the_donation_payments_and_what_is_to_come(client, runnin
     html = response.content.decode()
     assert response.status_code == 200
     assert "3 payments" in html and 'data-testid="still-to-come">2 payments' in html
+    # As Stripe bills a Jan 31 start: the month's last day when it is shorter.
+    assert "<li>February 28, 2027</li><li>March 31, 2027</li>" in html
     assert "g•••@example.org" in html and "grace@example.org" not in html
     assert "Cancel my remaining payments" in html and "Update my card" in html
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
@@ -65,12 +69,46 @@ def test_a_link_expires_after_the_configured_days_and_cannot_be_altered(client, 
     assert client.get(f"/donations/{recent[:-1]}x/").status_code == 404
 
 
-def test_cancel_asks_stripe_and_confirms(client, running, fake_stripe):
+def test_cancel_first_says_what_stops_and_what_stays(client, running, fake_stripe):
+    page = client.post(donor_link(running), {"action": "cancel"}).content.decode()
+    assert "2 payments still to come will not be taken:" in page
+    assert "February 28, 2027, March 31, 2027." in page
+    assert "The 1 payment already made stays with the campaign (it is not refunded)." in page
+    assert "No, keep my donation" in page
+    assert fake_stripe.requests == []  # nothing until the donor says yes
+    running.refresh_from_db()
+    assert running.cancel_requested_at is None
+
+
+def test_a_confirmed_cancel_shows_at_once_then_as_stripe_confirms(
+    client, running, fake_stripe, post_event
+):
     canceled = {"id": "sub_7", "object": "subscription", "status": "canceled"}
     fake_stripe.answer("DELETE", "/v1/subscriptions/sub_7", canceled)
-    response = client.post(donor_link(running), {"action": "cancel"}, follow=True)
-    assert "Your remaining payments are cancelled" in response.content.decode()
+    response = client.post(donor_link(running), {"action": "cancel", "confirm": "yes"},
+                           follow=True)  # fmt: skip
+    html = response.content.decode()
+    assert "Your remaining payments are cancelled: nothing more will be charged." in html
+    assert 'data-testid="status">Cancelled (Stripe is confirming)</dd>' in html
+    assert 'data-testid="cancellation">Asked on ' in html
+    assert "still-to-come" not in html  # no payment is to come
+    assert "Cancel my remaining payments" not in html and "Update my card" not in html
     assert len(fake_stripe.calls("DELETE", "/v1/subscriptions/sub_7")) == 1
+    ended = subscription(running, "canceled", id="sub_7", customer="cus_7")
+    post_event(subscription_event(fake_stripe, "customer.subscription.deleted", ended, 1))
+    html = client.get(donor_link(running)).content.decode()
+    assert 'data-testid="status">Cancelled</dd>' in html and 'testid="cancellation"' not in html
+
+
+def test_a_cancel_stripe_refuses_changes_nothing(client, running, fake_stripe):
+    fake_stripe.answer("DELETE", "/v1/subscriptions/sub_7", {"error": {"type": "api_error",
+                       "message": "down"}}, status=500)  # fmt: skip
+    html = client.post(donor_link(running), {"action": "cancel", "confirm": "yes"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "We could not reach our payment provider. Nothing was changed" in html
+    running.refresh_from_db()
+    assert running.cancel_requested_at is None
+    assert "Cancel my remaining payments" in html
 
 
 def test_a_one_time_donation_has_nothing_to_cancel(client, fake_stripe):

@@ -101,7 +101,7 @@ class Donation(models.Model):
         ACTIVE = "active", _("Active (recurring)")
         PAST_DUE = "past_due", _("Past due")
         COMPLETED = "completed", _("Completed (all payments made)")
-        CANCELED = "canceled", _("Canceled")
+        CANCELED = "canceled", _("Cancelled")
         EXPIRED = "expired", _("Checkout abandoned")
         FAILED = "failed", _("Failed")
         REFUNDED = "refunded", _("Refunded")
@@ -158,6 +158,10 @@ class Donation(models.Model):
         editable=False,
         help_text=_("A pause voided a payment: the schedule is extended to still take N."),
     )
+    cancel_requested_at = models.DateTimeField(
+        _("cancellation asked at"), null=True, blank=True, editable=False,
+        help_text=_("When the donor (or staff) asked Stripe to stop the remaining payments."),
+    )  # fmt: skip
     quiet_cancellation = models.BooleanField(
         default=False,
         editable=False,

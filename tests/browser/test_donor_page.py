@@ -31,12 +31,20 @@ def test_a_donor_cancels_the_remaining_payments(page, site, delivered, artifacts
     expect(page.get_by_test_id("still-to-come")).to_have_text("2 payments")
     serious = audit(page, artifacts, "donor-page")
     assert not serious, describe(serious)
-    page.get_by_role("button", name="Cancel my remaining payments").click()
+    expect(page.get_by_test_id("upcoming").get_by_role("listitem")).to_have_count(2)
+    page.get_by_role("button", name="Cancel my remaining payments…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your remaining payments?")
+    expect(page.get_by_text("2 payments still to come will not be taken")).to_be_visible()
+    serious = audit(page, artifacts, "donor-cancel")
+    assert not serious, describe(serious)
+    page.get_by_role("button", name="Yes, cancel the remaining payments").click()
     expect(page.get_by_role("status")).to_contain_text("Your remaining payments are cancelled")
+    # At once, before Stripe's event: what the donor asked, and nothing more to press.
+    expect(page.get_by_test_id("status")).to_have_text("Cancelled (Stripe is confirming)")
+    expect(page.get_by_role("button")).to_have_count(0)
     delivered()
     page.reload()
-    expect(page.get_by_test_id("status")).to_have_text("Canceled")
-    expect(page.get_by_role("button", name="Cancel my remaining payments")).to_have_count(0)
+    expect(page.get_by_test_id("status")).to_have_text("Cancelled")
     assert Donation.objects.get().status == Donation.Status.CANCELED
 
 
