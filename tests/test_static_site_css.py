@@ -125,7 +125,10 @@ def pages(client, fake_stripe, settings):
         "thank-you": client.get("/donate/thanks/?session_id=cs_1").content.decode(),
         # Stripe does not answer the cancel: the page shows the error as a message.
         "donor page": client.post(
-            donor_link(monthly), {"action": "cancel"}, follow=True
+            donor_link(monthly), {"action": "cancel", "confirm": "yes"}, follow=True
+        ).content.decode(),
+        "donor page, cancel asked": client.post(
+            donor_link(monthly), {"action": "cancel"}
         ).content.decode(),
         "donor link invalid": client.get("/donations/forged:token/").content.decode(),
         "404": client.get("/no/such/page/").content.decode(),
