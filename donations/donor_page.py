@@ -1,6 +1,7 @@
 """The donor's own page: reached by a signed link that expires, it shows the donation,
-its payments and what is still to come, and lets the donor stop the remaining
-payments or update their card (a Stripe Billing Portal session)."""
+its payments, what is still to come and the card it will be taken from, and lets the
+donor stop the remaining payments or update their card (a Stripe Billing Portal
+session; back on the page, they are told whether the card changed)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from django.urls import reverse
 from donations.billing_periods import add_interval
 from donations.models import Donation, Payment
 from donations.staff_actions import StaffActionError, cancel_now
-from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
+from donations.stripe_gateway import (
+    PaymentsNotConfigured,
+    StripeError,
+    StripeUnavailable,
+    get_gateway,
+)
 
 SALT = "donations.donor-page"
 
@@ -96,6 +102,29 @@ def cancel_remaining(donation: Donation) -> None:
         raise DonorPageError(
             "We could not reach our payment provider. Nothing was changed; please try again."
         ) from error
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    brand: str
+    last4: str
+    expires: str  # "12/2030"
+
+
+def card_on_file(donation: Donation) -> Card | None:
+    """The card the remaining payments will be taken from, as Stripe has it; None when
+    there is none or Stripe does not answer now (the page says so)."""
+    if not donation.stripe_subscription_id:
+        return None
+    try:
+        method = get_gateway().card_on_file(donation.stripe_subscription_id)
+    except (StripeError, StripeUnavailable, PaymentsNotConfigured):
+        return None
+    card = method.card if method is not None else None
+    if method is None or card is None:
+        return None
+    return Card(method.id, card.brand.title(), card.last4, f"{card.exp_month:02d}/{card.exp_year}")
 
 
 def card_update_url(donation: Donation, return_url: str) -> str:

@@ -169,6 +169,21 @@ class StripeGateway:
         return self.client.v1.subscriptions.cancel(subscription_id)
 
     # The donor's card --------------------------------------------------------------
+    def card_on_file(self, subscription_id: str) -> stripe.PaymentMethod | None:
+        """The payment method the subscription charges: its own default, else its
+        customer's invoice default; None when neither is set."""
+        subscription = self.client.v1.subscriptions.retrieve(
+            subscription_id,
+            {"expand": ["default_payment_method",
+                        "customer.invoice_settings.default_payment_method"]},
+        )  # fmt: skip
+        method = subscription.default_payment_method
+        customer = subscription.customer
+        if not isinstance(method, stripe.PaymentMethod) and isinstance(customer, stripe.Customer):
+            settings_ = customer.invoice_settings
+            method = settings_.default_payment_method if settings_ else None
+        return method if isinstance(method, stripe.PaymentMethod) else None
+
     def create_billing_portal_session(
         self, customer_id: str, *, return_url: str
     ) -> stripe.billing_portal.Session:

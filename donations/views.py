@@ -6,33 +6,25 @@ import logging
 from collections.abc import Callable
 
 from csp.decorators import csp_exempt
-from django.contrib import messages
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from articles.views import render_article, visible_articles
 from donations.donor_page import (
-    DonorPageError,
-    cancel_remaining,
-    card_update_url,
-    donation_for_link,
     donor_link,
-    outlook,
 )
 from donations.forms import DonationForm
-from donations.models import Campaign, Donation, DonationBox
+from donations.models import Campaign, DonationBox
 from donations.ratelimits import (
     email_key,
     email_rate,
@@ -136,45 +128,3 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"status": Outcome.FAILED.value}, status=500)
     status = 500 if outcome is Outcome.FAILED else 200
     return JsonResponse({"status": outcome.value}, status=status)
-
-
-@cache_control(private=True, no_store=True)
-@require_http_methods(["GET", "POST"])
-def donor_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The donor's own page (donations.donor_page): their donation and what they can do."""
-    donation = donation_for_link(token)
-    if donation is None:
-        return render(request, "donations/donor_link_invalid.html", status=404)
-    if request.method == "POST":
-        return _donor_action(request, donation)
-    context = {
-        "donation": donation,
-        "outlook": outlook(donation),
-        "masked_email": mask_email(donation.email),
-    }
-    return render(request, "donations/donor_page.html", context)
-
-
-def _donor_action(request: HttpRequest, donation: Donation) -> HttpResponse:
-    """Cancel (after a page saying what stops) or update the card; back to the page
-    with what happened."""
-    action = request.POST.get("action")
-    if action not in ("cancel", "card"):
-        return HttpResponseBadRequest()
-    try:
-        if action == "card":
-            return redirect(card_update_url(donation, request.build_absolute_uri()))
-        if request.POST.get("confirm") != "yes" and outlook(donation).can_cancel:
-            context = {"donation": donation, "outlook": outlook(donation)}
-            return render(request, "donations/donor_cancel.html", context)
-        cancel_remaining(donation)
-        messages.success(
-            request,
-            _(
-                "Your remaining payments are cancelled: nothing more will be charged. "
-                "The payments already made stay with the campaign."
-            ),
-        )
-    except DonorPageError as error:
-        messages.error(request, str(error))
-    return redirect(request.path)

@@ -142,3 +142,46 @@ def test_the_thank_you_page_links_to_the_donors_page(client, fake_stripe):
     (link,) = re.findall(r'href="(/donations/[^"]+/)"', html)
     assert link.startswith(f"/donations/{donation.public_id}:")  # signed, with its time
     assert client.get(link).status_code == 200
+
+
+def answer_card(fake_stripe, method_id, brand, last4):
+    """Stripe's answer about the subscription (from now on), with the card it charges."""
+    card = {"brand": brand, "last4": last4, "exp_month": 3, "exp_year": 2030}
+    method = {"id": method_id, "object": "payment_method", "type": "card", "card": card}
+    fake_stripe.routes[("GET", "/v1/subscriptions/sub_7")] = [(200, {
+        "id": "sub_7", "object": "subscription", "status": "active",
+        "customer": "cus_7", "default_payment_method": method})]  # fmt: skip
+
+
+def test_the_page_shows_the_card_the_payments_are_taken_from(client, running, fake_stripe):
+    answer_card(fake_stripe, "pm_1", "visa", "4242")
+    html = client.get(donor_link(running)).content.decode()
+    assert 'data-testid="card">Visa ending in 4242, expires 03/2030</dd>' in html
+    (request,) = fake_stripe.calls("GET", "/v1/subscriptions/sub_7")
+    assert "default_payment_method" in request.form.values()  # expanded
+
+
+def test_the_page_works_when_stripe_does_not_say_which_card(client, running, fake_stripe):
+    fake_stripe.answer("GET", "/v1/subscriptions/sub_7",
+                       {"error": {"type": "api_error", "message": "down"}}, status=500)  # fmt: skip
+    response = client.get(donor_link(running))
+    assert response.status_code == 200
+    assert 'data-testid="card">We cannot show it right now.</dd>' in response.content.decode()
+
+
+def test_back_from_the_portal_the_donor_is_told_whether_the_card_changed(
+    client, running, fake_stripe
+):
+    fake_stripe.answer("POST", "/v1/billing_portal/sessions", {
+        "id": "bps_1", "object": "billing_portal.session",
+        "url": "https://billing.stripe.com/p/session/bps_1"})  # fmt: skip
+    answer_card(fake_stripe, "pm_1", "visa", "4242")
+    client.post(donor_link(running), {"action": "card"})
+    answer_card(fake_stripe, "pm_2", "mastercard", "4444")  # saved on the portal
+    html = client.get(donor_link(running)).content.decode()
+    assert ("Your card is updated: the payments still to come will be taken from your "
+            "Mastercard ending in 4444.") in html  # fmt: skip
+    assert "Your card is updated" not in client.get(donor_link(running)).content.decode()
+    client.post(donor_link(running), {"action": "card"})
+    html = client.get(donor_link(running)).content.decode()  # back without saving
+    assert "Your card was not changed." in html

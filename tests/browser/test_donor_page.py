@@ -52,12 +52,18 @@ def test_a_donor_updates_their_card_on_the_portal(page, site, delivered):
     donate_monthly(page, site)
     delivered()
     page.get_by_role("link", name="Your donation's own page").click()
+    expect(page.get_by_test_id("card")).to_contain_text("Visa ending in 4242, expires ")
     page.get_by_role("button", name="Update my card").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Update your payment method")
     page.get_by_label("Card number").fill(MASTERCARD.number)
     page.get_by_role("button", name="Save card").click()
     expect(page).to_have_url(re.compile(r"/donations/[^/]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your donation")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your card is updated: the payments still to come will be taken from your "
+        "Mastercard ending in 4444."
+    )
+    expect(page.get_by_test_id("card")).to_contain_text("Mastercard ending in 4444")
     _, sandbox, _ = site
     client = stripe.StripeClient("sk_test_sandbox", base_addresses={"api": sandbox.url})
     donation = Donation.objects.get()
