@@ -3,6 +3,7 @@ their remaining payments, and updates their card on the (sandbox) portal."""
 
 import re
 
+import pytest
 import stripe
 from playwright.sync_api import Page, expect
 
@@ -23,19 +24,21 @@ def donate_monthly(page: Page, site) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
 
 
-def test_a_donor_cancels_the_remaining_payments(page, site, delivered, artifacts):
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_donor_cancels_the_remaining_payments(page, site, delivered, artifacts, width):
+    page.set_viewport_size({"width": width, "height": 800})
     donate_monthly(page, site)
     delivered()
     page.get_by_role("link", name="Your donation's own page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your donation")
     expect(page.get_by_test_id("still-to-come")).to_have_text("2 payments")
-    serious = audit(page, artifacts, "donor-page")
+    serious = audit(page, artifacts, f"donor-page-{width}")
     assert not serious, describe(serious)
     expect(page.get_by_test_id("upcoming").get_by_role("listitem")).to_have_count(2)
     page.get_by_role("button", name="Cancel my remaining payments…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your remaining payments?")
     expect(page.get_by_text("2 payments still to come will not be taken")).to_be_visible()
-    serious = audit(page, artifacts, "donor-cancel")
+    serious = audit(page, artifacts, f"donor-cancel-{width}")
     assert not serious, describe(serious)
     page.get_by_role("button", name="Yes, cancel the remaining payments").click()
     expect(page.get_by_role("status")).to_contain_text("Your remaining payments are cancelled")
