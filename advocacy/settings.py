@@ -334,4 +334,9 @@ DISPUTE_NOTIFY_EMAILS = env.list("DISPUTE_NOTIFY_EMAILS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long a donor's link to their own donation page works.
 DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=90)
+# "Manage my donations": how long the link to all of a donor's giving works, and how
+# often one may be asked for, per connection and per address.
+GIVING_LINK_MAX_AGE_HOURS = env.int("GIVING_LINK_MAX_AGE_HOURS", default=24)
+GIVING_LINK_RATE_LIMIT = env.str("GIVING_LINK_RATE_LIMIT", default="5/m")
+GIVING_LINK_EMAIL_RATE_LIMIT = env.str("GIVING_LINK_EMAIL_RATE_LIMIT", default="3/h")
 WEBHOOK_PAYLOAD_DAYS = env.int("WEBHOOK_PAYLOAD_DAYS", default=90)

@@ -133,6 +133,7 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
         "number": _payment_number(receipt),
         **_refund_figures(receipt),
         "page_url": settings.SITE_URL + donor_link(donation),
+        "manage_url": settings.SITE_URL + reverse("donations:manage"),
         "site_name": settings.SITE_NAME,
     }
     subject = SUBJECTS[Kind(receipt.kind)].format(campaign=donation.campaign.name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import campaign_views, donor_views, views
+from donations import campaign_views, donor_views, giving_views, views
 
 app_name = "donations"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("donate/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
     path("donate/<slug:slug>/embed/", campaign_views.campaign_embed, name="campaign-embed"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("donations/manage/", giving_views.manage, name="manage"),
+    path("donations/all/<str:token>/", giving_views.all_giving, name="all-giving"),
     path("donations/<str:token>/", donor_views.donor_page, name="donor-page"),
 ]

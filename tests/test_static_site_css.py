@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from donations.donor_page import donor_link
-from donations.models import Donation
+from donations.giving_link import giving_link
+from donations.models import Donation, donor_for
 from tests.factories import (
     ArticleFactory,
     CampaignArticleFactory,
@@ -95,6 +96,7 @@ def pages(client, fake_stripe, settings):
     campaign = article.donation_box.campaign
     ArticleFactory()
     monthly = DonationFactory(
+        donor=donor_for("ada@example.org"),
         monthly=True,
         status=Donation.Status.ACTIVE,
         stripe_checkout_session_id="cs_1",
@@ -131,6 +133,12 @@ def pages(client, fake_stripe, settings):
             donor_link(monthly), {"action": "cancel"}
         ).content.decode(),
         "donor link invalid": client.get("/donations/forged:token/").content.decode(),
+        "manage my donations": client.get("/donations/manage/").content.decode(),
+        "manage, invalid": client.post("/donations/manage/", {"email": "x"}).content.decode(),
+        "manage, sent": client.post(
+            "/donations/manage/", {"email": "ada@example.org"}
+        ).content.decode(),
+        "all my donations": client.get(giving_link(monthly.donor)).content.decode(),
         "404": client.get("/no/such/page/").content.decode(),
         **{
             name: render_to_string(name, request=request)

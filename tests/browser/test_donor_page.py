@@ -5,10 +5,12 @@ import re
 
 import pytest
 import stripe
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from donations.models import Donation
 from stripe_testkit.cards import MASTERCARD
+from stripe_testkit.waiting import wait_until
 from tests.browser.test_accessibility import audit, describe
 from tests.browser.test_donating import fill_donor, open_article, pay
 
@@ -75,3 +77,27 @@ def test_a_donor_updates_their_card_on_the_portal(page, site, delivered):
     assert card.card.last4 == "4444"  # the Mastercard typed on the portal
     subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
     assert subscription.default_payment_method == card.id
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_donor_finds_all_their_giving_from_the_footer(page, site, delivered, artifacts, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    donate_monthly(page, site)
+    delivered()
+    page.get_by_role("link", name="Manage my donations").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manage my donations")
+    serious = audit(page, artifacts, f"manage-{width}")
+    assert not serious, describe(serious)
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page.get_by_role("status")).to_contain_text("If donations were made with that address")
+    wait_until(lambda: any("Your donations to" in m.subject for m in mail.outbox), timeout=30)
+    (sent,) = [m for m in mail.outbox if "Your donations to" in m.subject]
+    (path,) = re.findall(r"https?://[^/\s]+(/donations/all/\S+/)", sent.body)
+    page.goto(site[0] + path)  # SITE_URL's address, here the live server's
+    expect(page.get_by_role("heading", level=1)).to_have_text("All my donations")
+    expect(page.get_by_role("heading", level=2)).to_have_text(re.compile(r"^\$10 monthly"))
+    serious = audit(page, artifacts, f"all-giving-{width}")
+    assert not serious, describe(serious)
+    page.get_by_role("link", name=re.compile("^This donation's page")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your donation")

@@ -1,0 +1,66 @@
+"""'Manage my donations': ask for a link by e-mail, and the page it opens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from advocacy.client_ip import client_ip_key
+from donations.giving_link import ask_for_link, donations_of, donor_for_giving_link
+from donations.models import normalised
+
+
+class GivingLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )  # fmt: skip
+
+
+def _ip(group: str, request: HttpRequest) -> str:
+    return "giving-ip:" + client_ip_key(group, request)
+
+
+def _address(group: str, request: HttpRequest) -> str:
+    return "giving-email:" + normalised(str(request.POST.get("email", "")))[:254]
+
+
+def _ip_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.GIVING_LINK_RATE_LIMIT)
+
+
+def _address_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.GIVING_LINK_EMAIL_RATE_LIMIT)
+
+
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET", "POST"])
+@ratelimit(key=_ip, rate=_ip_rate, method="POST", block=False)
+@ratelimit(key=_address, rate=_address_rate, method="POST", block=False)
+def manage(request: HttpRequest) -> HttpResponse:
+    """The same answer for a known and an unknown address (no one learns who gave);
+    past the limits, a message and nothing sent."""
+    form = GivingLinkForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "hours": settings.GIVING_LINK_MAX_AGE_HOURS, "sent": False}
+    if request.method == "POST" and form.is_valid():
+        if getattr(request, "limited", False):
+            form.add_error(None, _("Too many requests for a link. Please wait a while."))
+            return render(request, "donations/manage.html", context, status=429)
+        ask_for_link(form.cleaned_data["email"])
+        context["sent"] = True
+    return render(request, "donations/manage.html", context)
+
+
+@cache_control(private=True, no_store=True)
+def all_giving(request: HttpRequest, token: str) -> HttpResponse:
+    donor = donor_for_giving_link(token)
+    if donor is None:
+        return render(request, "donations/donor_link_invalid.html", status=404)
+    context = {"donations": donations_of(donor), "hours": settings.GIVING_LINK_MAX_AGE_HOURS}
+    return render(request, "donations/all_giving.html", context)
