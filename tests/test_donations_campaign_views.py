@@ -23,7 +23,7 @@ def test_the_campaign_page_has_the_box_and_takes_a_donation_without_an_article(
     page = client.get("/donate/winter-appeal/").content.decode()
     assert "<h1" in page and "Winter appeal" in page
     assert "You are donating to: <strong>Winter appeal</strong>" in page
-    assert 'action="/donate/winter-appeal/"' in page
+    assert 'action="/donate/winter-appeal/#donation-errors"' in page
     assert f'href="{settings.SITE_URL}/donate/winter-appeal/"' in page  # canonical
     answer_checkout(fake_stripe)
     response = client.post("/donate/winter-appeal/", donation_form_data())
@@ -69,7 +69,7 @@ def test_the_header_donate_button_opens_the_main_campaign(client, campaign):
     assert 'class="btn btn-primary btn-sm site-donate" href="/donate/"' in page
     main = client.get("/donate/").content.decode()
     assert "You are donating to: <strong>Winter appeal</strong>" in main
-    assert 'action="/donate/winter-appeal/"' in main
+    assert 'action="/donate/winter-appeal/#donation-errors"' in main
 
 
 def test_without_a_main_campaign_donate_lists_the_open_ones_or_says_none_is(client, campaign):
@@ -100,7 +100,9 @@ def test_the_embedded_box_may_be_framed_only_by_the_sites_staff_listed(client, c
     assert "frame-ancestors https://partner.example.org http://localhost:8080;" in policy + ";"
     assert "X-Frame-Options" not in embedded
     page = embedded.content.decode()
-    assert 'action="/donate/winter-appeal/embed/"' in page and 'target="_top"' in page
+    assert (
+        'action="/donate/winter-appeal/embed/#donation-errors"' in page and 'target="_top"' in page
+    )
     assert "site-header" not in page  # the box alone
 
 

@@ -153,17 +153,20 @@ def _donor_cancels(harness: Harness, donor: _Donor) -> Result:
     checkout = donor.donate(amount="1000", frequency="month", payment_count="3")
     thanks = donor.visitor.pay(checkout, VISA)
     harness.wait_for_webhooks()
-    link = re.search(r'href="(/donations/[^"]+/)"', thanks.text)
+    link = re.search(r'href="(/donations/[0-9a-f-]{36}:[^"]+/)"', thanks.text)
     if link is None:
         result.notes.append("FAIL: the thank-you page has no link to the donor's page")
         return _record(result, donation_of(checkout), harness)
     page = donor.visitor.http.get(harness.site_url + link[1], timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    answer = donor.visitor.http.post(
-        harness.site_url + link[1],
-        data={"csrfmiddlewaretoken": token[1] if token else "", "action": "cancel"},
-        headers={"Referer": harness.site_url + link[1]}, timeout=30,
-    )  # fmt: skip
+    form = {"csrfmiddlewaretoken": token[1] if token else "", "action": "cancel"}
+    headers = {"Referer": harness.site_url + link[1]}
+    asked = donor.visitor.http.post(harness.site_url + link[1], data=form, headers=headers,
+                                    timeout=30)  # fmt: skip
+    if "Cancel your remaining payments?" not in asked.text:
+        result.notes.append(f"FAIL: no confirmation before cancelling ({asked.status_code})")
+    answer = donor.visitor.http.post(harness.site_url + link[1], data={**form, "confirm": "yes"},
+                                     headers=headers, timeout=30)  # fmt: skip
     if "Your remaining payments are cancelled" not in answer.text:
         result.notes.append(f"FAIL: the donor's page answered {answer.status_code}")
     harness.wait_for_webhooks()
