@@ -139,7 +139,7 @@ def test_the_thank_you_page_links_to_the_donors_page(client, fake_stripe):
     session = {"id": "cs_5", "object": "checkout.session", "client_reference_id": str(donation.pk)}
     fake_stripe.answer("GET", "/v1/checkout/sessions/cs_5", session)
     html = client.get("/donate/thanks/?session_id=cs_5").content.decode()
-    (link,) = re.findall(r'href="(/donations/[^"]+/)"', html)
+    (link,) = re.findall(r'href="(/donations/[^"/]+:[^"/]+/)"', html)  # not manage/
     assert link.startswith(f"/donations/{donation.public_id}:")  # signed, with its time
     assert client.get(link).status_code == 200
 
