@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import campaign_views, donor_views, giving_views, views
+from donations import campaign_views, donor_views, giving_views, monthly_views, views
 
 app_name = "donations"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/<slug:slug>/donate/", views.donate, name="donate"),
     path("donate/", campaign_views.main_campaign, name="main-campaign"),
     path("donate/thanks/", views.thanks, name="thanks"),
+    path("donate/thanks/monthly/", monthly_views.make_monthly, name="make-monthly"),
     path("donate/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
     path("donate/<slug:slug>/embed/", campaign_views.campaign_embed, name="campaign-embed"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),

@@ -20,11 +20,12 @@ from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from articles.views import render_article, visible_articles
+from donations import monthly_offer
 from donations.donor_page import (
     donor_link,
 )
 from donations.forms import DonationForm
-from donations.models import Campaign, DonationBox
+from donations.models import Campaign, Donation, DonationBox
 from donations.ratelimits import (
     email_key,
     email_rate,
@@ -104,13 +105,27 @@ def take_donation(
 def thanks(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")[:255]
     donation = donation_back_from_checkout(session_id) if session_id else None
-    status = 200 if donation else 404
-    context = {
-        "donation": donation,
-        "masked_email": mask_email(donation.email) if donation else "",
-        "donor_link": donor_link(donation) if donation else "",
-    }
-    return render(request, "donations/thanks.html", context, status=status)
+    return thanks_page(request, donation, session_id)
+
+
+def thanks_page(
+    request: HttpRequest,
+    donation: Donation | None,
+    session_id: str,
+    offer: DonationForm | None = None,
+) -> HttpResponse:
+    """The thank-you page, with the offer to give monthly where it is made (`offer`:
+    the offer as the donor filled it in, with what is wrong)."""
+    context: dict[str, object] = {"donation": donation, "session_id": session_id}
+    if donation is not None:
+        context |= {
+            "masked_email": mask_email(donation.email),
+            "donor_link": donor_link(donation),
+            "offer": offer or monthly_offer.checked(donation, monthly_offer.initial(donation))
+            if monthly_offer.offered(donation, request.session)
+            else None,
+        }
+    return render(request, "donations/thanks.html", context, status=200 if donation else 404)
 
 
 @csrf_exempt

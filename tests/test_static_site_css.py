@@ -109,6 +109,11 @@ def pages(client, fake_stripe, settings):
         "/v1/checkout/sessions/cs_1",
         {"id": "cs_1", "object": "checkout.session", "client_reference_id": str(monthly.pk)},
     )
+    gift = DonationFactory(status=Donation.Status.PAID, stripe_checkout_session_id="cs_2",
+                           campaign=campaign)  # fmt: skip
+    fake_stripe.answer("GET", "/v1/checkout/sessions/cs_2",
+                       {"id": "cs_2", "object": "checkout.session",
+                        "client_reference_id": str(gift.pk)})  # fmt: skip
     donate = f"{article.get_absolute_url()}donate/"
     invalid = donation_form_data(amount="", other_amount="1,50", frequency="monthly")
     request = RequestFactory().get("/")
@@ -125,6 +130,13 @@ def pages(client, fake_stripe, settings):
         "embedded box": client.get(f"{campaign.get_absolute_url()}embed/").content.decode(),
         "donate, no main campaign": client.get("/donate/").content.decode(),
         "thank-you": client.get("/donate/thanks/?session_id=cs_1").content.decode(),
+        "thank-you, make it monthly": client.get(
+            "/donate/thanks/?session_id=cs_2"
+        ).content.decode(),
+        "thank-you, monthly offer refused": client.post(
+            "/donate/thanks/monthly/",
+            {"session_id": "cs_2", "choice": "yes", "other_amount": "x", "payment_count": "2"},
+        ).content.decode(),
         # Stripe does not answer the cancel: the page shows the error as a message.
         "donor page": client.post(
             donor_link(monthly), {"action": "cancel", "confirm": "yes"}, follow=True

@@ -158,6 +158,10 @@ class Donation(models.Model):
         editable=False,
         help_text=_("A pause voided a payment: the schedule is extended to still take N."),
     )
+    upgraded_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="upgrades",
+        editable=False, help_text=_("The one-time gift whose thank-you page offered this."),
+    )  # fmt: skip
     cancel_requested_at = models.DateTimeField(
         _("cancellation asked at"), null=True, blank=True, editable=False,
         help_text=_("When the donor (or staff) asked Stripe to stop the remaining payments."),

@@ -219,3 +219,48 @@ def test_the_same_donation_with_javascript_off(browser, site, delivered, javascr
         page.get_by_role("link", name="Check again").click()
     expect(page.get_by_test_id("status")).to_have_text("Active (recurring)")
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_one_time_gift_made_monthly_from_the_thank_you_page(
+    page, site, delivered, artifacts, width
+):
+    from tests.browser.test_accessibility import audit, describe
+
+    page.set_viewport_size({"width": width, "height": 800})
+    open_article(page, site)
+    page.get_by_text("$20", exact=True).click()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    pay(page)
+    offer = page.get_by_role("region", name="Make it monthly?")
+    expect(offer).to_be_visible()
+    serious = audit(page, artifacts, f"thanks-offer-{width}")
+    assert not serious, describe(serious)
+    expect(offer.get_by_label(re.compile("^Every month"))).to_have_value("20.00")
+    offer.get_by_label(re.compile("^Every month")).fill("10")
+    offer.get_by_label("Number of payments").fill("3")
+    offer.get_by_role("button", name="Yes, give monthly").click()
+    expect(page.get_by_test_id("frequency")).to_have_text(
+        "10.00 USD every month, 3 payments in total"
+    )  # the sandbox's Checkout page
+    pay(page)
+    expect(page.get_by_test_id("count")).to_have_text("3")
+    expect(page.get_by_role("region", name="Make it monthly?")).to_have_count(0)
+    delivered()
+    monthly = Donation.objects.get(frequency="month")
+    assert monthly.upgraded_from == Donation.objects.get(frequency="one_time")
+    assert (monthly.amount_cents, monthly.status) == (1000, Donation.Status.ACTIVE)
+
+
+def test_declining_the_monthly_offer_is_one_click(page, site):
+    open_article(page, site)
+    page.get_by_text("$20", exact=True).click()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    pay(page)
+    page.get_by_role("button", name="No, thank you").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
+    expect(page.get_by_role("region", name="Make it monthly?")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("region", name="Make it monthly?")).to_have_count(0)
