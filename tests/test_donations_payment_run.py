@@ -23,6 +23,8 @@ MISBEHAVIOUR_ROWS = [
     "dispute lost", "dispute won", "refund before its payment", "monthly x3 shuffled",
     "paused one period", "campaign in JPY", "campaign in EUR",
 ]  # fmt: skip
+# What a donor does after giving.
+DONOR_ROWS = ["one time made monthly x3"]
 
 
 def payment_run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -37,7 +39,10 @@ def payment_run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("args", "rows"),
-    [((), SCENARIO_ROWS + REALITY_ROWS + MISBEHAVIOUR_ROWS), (("--api-only",), SCENARIO_ROWS)],
+    [
+        ((), SCENARIO_ROWS + REALITY_ROWS + MISBEHAVIOUR_ROWS + DONOR_ROWS),
+        (("--api-only",), SCENARIO_ROWS),
+    ],
     ids=["checkout", "api"],
 )
 def test_every_scenario_is_recorded_as_expected(args, rows):

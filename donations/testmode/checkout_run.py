@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from donations.testmode import misbehaviour_run, stripe_realities_run
+from donations.testmode import donor_side_run, misbehaviour_run, stripe_realities_run
 from donations.testmode.harness import Harness, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor, donation_of
@@ -37,7 +37,12 @@ def run(harness: Harness) -> list[Result]:
         _record(harness, checkout, scenario, result)
         results.append(result)
     results.append(_duplicate_delivery(harness, checkouts[DUPLICATE_OF]))
-    return results + stripe_realities_run.run(harness) + misbehaviour_run.run(harness)
+    return (
+        results
+        + stripe_realities_run.run(harness)
+        + misbehaviour_run.run(harness)
+        + donor_side_run.run(harness)
+    )
 
 
 def _checkout(
