@@ -9,9 +9,9 @@ from html import unescape
 from django.urls import reverse
 
 from donations.models import Donation
-from donations.testmode.harness import Harness, RunError, donation_article, run_rows
+from donations.testmode.harness import Harness, RunError, run_rows
 from donations.testmode.scenarios import Result
-from donations.testmode.visitor import Checkout, Visitor, donation_of
+from donations.testmode.visitor import Checkout, RowDonor, donation_of
 from stripe_testkit.cards import VISA
 
 
@@ -19,17 +19,8 @@ def run(harness: Harness) -> list[Result]:
     return run_rows(harness, [_made_monthly], _Donor)
 
 
-class _Donor:
-    def __init__(self, harness: Harness, number: int) -> None:
-        self.visitor = Visitor(harness.site_url)
-        self.path = donation_article().get_absolute_url()
-        self.number = number
-
-    def donate(self, **form: str) -> Checkout:
-        return self.visitor.donate(
-            self.path, first_name="Donor", last_name=f"Side {self.number}",
-            email=f"donor-side+{self.number}@example.org", **form,
-        )  # fmt: skip
+class _Donor(RowDonor):
+    first_name, last_name = "Donor", "Side"
 
 
 def _made_monthly(harness: Harness, donor: _Donor) -> Result:

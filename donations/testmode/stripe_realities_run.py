@@ -15,9 +15,9 @@ from django.core.management import call_command
 
 from donations import staff_actions
 from donations.models import Donation, Payment, Receipt
-from donations.testmode.harness import Harness, RunError, donation_article, run_rows
+from donations.testmode.harness import Harness, RunError, run_rows
 from donations.testmode.scenarios import Result
-from donations.testmode.visitor import Checkout, Visitor, donation_of
+from donations.testmode.visitor import Checkout, RowDonor, donation_of
 from stripe_testkit.cards import VISA
 
 OLD_API_VERSION = "2024-06-20"
@@ -31,17 +31,8 @@ def run(harness: Harness) -> list[Result]:
     return run_rows(harness, rows, _Donor)
 
 
-class _Donor:
-    def __init__(self, harness: Harness, number: int) -> None:
-        self.visitor = Visitor(harness.site_url)
-        self.path = donation_article().get_absolute_url()
-        self.number = number
-
-    def donate(self, **form: str) -> Checkout:
-        return self.visitor.donate(
-            self.path, first_name="Stripe", last_name=f"Reality {self.number}",
-            email=f"stripe-reality+{self.number}@example.org", **form,
-        )  # fmt: skip
+class _Donor(RowDonor):
+    first_name, last_name = "Stripe", "Reality"
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from html import unescape
 import requests
 
 from donations.models import Donation
-from donations.testmode.harness import RunError
+from donations.testmode.harness import Harness, RunError, donation_article
 from stripe_testkit.cards import TestCard
 
 _ERROR = re.compile(r"<strong>([^<]+)</strong>")
@@ -64,3 +64,22 @@ def donation_of(checkout: Checkout) -> Donation:
     if donation is None:
         raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
     return donation
+
+
+class RowDonor:
+    """The donor of one row of a run: a visitor giving in the donation article's box as
+    `first_name last_name N`, at `first-last+N@example.org`."""
+
+    first_name, last_name = "Row", "Donor"
+
+    def __init__(self, harness: Harness, number: int) -> None:
+        self.visitor = Visitor(harness.site_url)
+        self.path = donation_article().get_absolute_url()
+        self.number = number
+
+    def donate(self, **form: str) -> Checkout:
+        mailbox = f"{self.first_name}-{self.last_name}".lower()
+        return self.visitor.donate(
+            self.path, first_name=self.first_name, last_name=f"{self.last_name} {self.number}",
+            email=f"{mailbox}+{self.number}@example.org", **form,
+        )  # fmt: skip
