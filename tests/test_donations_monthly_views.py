@@ -83,3 +83,19 @@ def test_declining_is_one_click_and_it_is_not_offered_again(client, gift, fake_s
     assert response.status_code == 302 and response["Location"] == THANKS
     assert "Make it monthly?" not in client.get(THANKS).content.decode()
     assert Donation.objects.count() == 1
+
+
+def test_many_donors_accepting_at_once_are_not_counted_as_one_address(
+    client, fake_stripe, settings
+):
+    """The offer carries no e-mail address: only the connection's and the site's limits
+    count it (one empty address shared by every donor would soon stop them all)."""
+    settings.DONATION_EMAIL_RATE_LIMIT = "1/m"
+    answer_checkout(fake_stripe, id="cs_9", url="https://checkout.stripe.com/c/pay/cs_9")
+    for n in range(3):
+        gift = DonationFactory(status=Donation.Status.PAID, stripe_checkout_session_id=f"cs_g{n}")
+        answer = {**CHECKOUT, "id": f"cs_g{n}", "client_reference_id": str(gift.pk)}
+        fake_stripe.answer("GET", f"/v1/checkout/sessions/cs_g{n}", answer)
+        response = client.post(MONTHLY, {"session_id": f"cs_g{n}", "choice": "yes",
+                                         "other_amount": "10", "payment_count": "3"})  # fmt: skip
+        assert response.status_code == 303
