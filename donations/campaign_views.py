@@ -18,7 +18,8 @@ from articles.views import next_new_year, public_page
 from donations.embedding import allow_framing
 from donations.forms import DonationForm
 from donations.models import Campaign
-from donations.views import limited, take_donation
+from donations.ratelimits import limited
+from donations.views import take_donation
 
 PAGE = "donations/campaign_page.html"
 EMBED = "donations/campaign_embed.html"

@@ -75,8 +75,9 @@ def _donor_action(request: HttpRequest, donation: Donation) -> HttpResponse:
             card = card_on_file(donation)
             request.session[_card_key(donation)] = card.id if card else ""
             return redirect(url)
-        if request.POST.get("confirm") != "yes" and outlook(donation).can_cancel:
-            context = {"donation": donation, "outlook": outlook(donation)}
+        shown = outlook(donation)
+        if request.POST.get("confirm") != "yes" and shown.can_cancel:
+            context = {"donation": donation, "outlook": shown}
             return render(request, "donations/donor_cancel.html", context)
         cancel_remaining(donation)
         messages.success(

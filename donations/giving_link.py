@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
@@ -42,13 +43,15 @@ def donor_for_giving_link(token: str) -> Donor | None:
     return Donor.objects.filter(pk=pk, erased_at=None).first()
 
 
+def _made(donor: Donor) -> QuerySet[Donation]:
+    """The donations `donor` made (not the checkouts opened and left)."""
+    return donor.donations.exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
+
+
 def donations_of(donor: Donor) -> list[tuple[Donation, str]]:
     """Each donation of `donor`, newest first, with the path of its own page."""
     donations = (
-        donor.donations.select_related("campaign")
-        .prefetch_related("payments")
-        .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
-        .order_by("-created_at")
+        _made(donor).select_related("campaign").prefetch_related("payments").order_by("-created_at")
     )
     return [(donation, donor_link(donation)) for donation in donations]
 
@@ -63,7 +66,7 @@ def mail_giving_link(address: str) -> bool:
     """Send the link to `address` if it belongs to a donor with donations; whether one
     was sent."""
     known = DonorEmail.objects.select_related("donor").filter(email=normalised(address)).first()
-    if known is None or known.donor.erased_at or not donations_of(known.donor):
+    if known is None or known.donor.erased_at or not _made(known.donor).exists():
         return False
     context = {
         "donor": known.donor,

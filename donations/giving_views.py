@@ -9,11 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
-from advocacy.client_ip import client_ip_key
 from donations.giving_link import ask_for_link, donations_of, donor_for_giving_link
-from donations.models import normalised
+from donations.ratelimits import email_key, ip_key, limited_by
 
 
 class GivingLinkForm(forms.Form):
@@ -21,14 +19,6 @@ class GivingLinkForm(forms.Form):
         label=_("Email"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )  # fmt: skip
-
-
-def _ip(group: str, request: HttpRequest) -> str:
-    return "giving-ip:" + client_ip_key(group, request)
-
-
-def _address(group: str, request: HttpRequest) -> str:
-    return "giving-email:" + normalised(str(request.POST.get("email", "")))[:254]
 
 
 def _ip_rate(group: str, request: HttpRequest) -> str:
@@ -41,8 +31,7 @@ def _address_rate(group: str, request: HttpRequest) -> str:
 
 @cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=_ip, rate=_ip_rate, method="POST", block=False)
-@ratelimit(key=_address, rate=_address_rate, method="POST", block=False)
+@limited_by((ip_key, _ip_rate), (email_key, _address_rate))
 def manage(request: HttpRequest) -> HttpResponse:
     """The same answer for a known and an unknown address (no one learns who gave);
     past the limits, a message and nothing sent."""

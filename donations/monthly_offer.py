@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from donations import sources
 from donations.forms import MAX_COUNT, DonationForm
 from donations.models import Donation, Frequency
 from donations.money import typed
@@ -56,8 +57,7 @@ def checked(donation: Donation, data: dict[str, Any]) -> DonationForm:
             "note": "",
             # The same offer sent twice (a double click) is one donation.
             "token": str(uuid.uuid5(uuid.NAMESPACE_URL, f"monthly:{donation.public_id}")),
-            **{name: getattr(donation, name) for name in ("utm_source", "utm_medium",
-                                                           "utm_campaign", "refcode")},
+            **{name: getattr(donation, name) for name in sources.FIELDS},
         },
         campaign=donation.campaign,
     )  # fmt: skip

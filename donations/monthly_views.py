@@ -3,32 +3,21 @@ monthly donation) or declined (not offered again in this browser session)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from donations import monthly_offer
 from donations.models import Donation
-from donations.ratelimits import ip_key, ip_rate, site_key, site_rate
+from donations.ratelimits import PER_CONNECTION, SITE_WIDE, limited_by
 from donations.services import DonationError
 from donations.views import thanks_page
 
 
-def _limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The donation limits per connection and site-wide (the offer's POST carries no
-    e-mail address to count by: the gift's is the donor's)."""
-    for key, rate in ((site_key, site_rate), (ip_key, ip_rate)):
-        view = ratelimit(key=key, rate=rate, method="POST", block=False)(view)
-    return view
-
-
 @require_POST
-@_limited
+@limited_by(SITE_WIDE, PER_CONNECTION)  # the offer carries no address to count by
 def make_monthly(request: HttpRequest) -> HttpResponse:
     session_id = request.POST.get("session_id", "")[:255]
     donation = Donation.objects.by_checkout_session(session_id) if session_id else None

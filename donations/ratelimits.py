@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django_ratelimit.decorators import ratelimit
 
 from advocacy.client_ip import client_ip, client_ip_key
 
@@ -65,6 +67,31 @@ def email_rate(group: str, request: HttpRequest) -> str:
 
 def site_rate(group: str, request: HttpRequest) -> str:
     return str(settings.DONATION_SITE_RATE_LIMIT)
+
+
+Part = Callable[[str, HttpRequest], str]  # a key or a rate, as django-ratelimit calls it
+View = Callable[..., HttpResponse]
+
+
+def limited_by(*limits: tuple[Part, Part]) -> Callable[[View], View]:
+    """Count a view's POSTs against each (key, rate); the view sees `request.limited`
+    (and answers 429). Counters are the view's own: django-ratelimit keys them by view."""
+
+    def limit(view: View) -> View:
+        for key, rate in limits:
+            view = ratelimit(key=key, rate=rate, method="POST", block=False)(view)
+        return view
+
+    return limit
+
+
+SITE_WIDE, PER_ADDRESS, PER_CONNECTION = (
+    (site_key, site_rate),
+    (email_key, email_rate),
+    (ip_key, ip_rate),
+)
+# The donation form: every limit (the offer to give monthly carries no address).
+limited = limited_by(SITE_WIDE, PER_ADDRESS, PER_CONNECTION)
 
 
 def note_refusal(request: HttpRequest) -> None:

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from articles.views import render_article, visible_articles
@@ -26,15 +25,7 @@ from donations.donor_page import (
 )
 from donations.forms import DonationForm
 from donations.models import Campaign, Donation, DonationBox
-from donations.ratelimits import (
-    email_key,
-    email_rate,
-    ip_key,
-    ip_rate,
-    note_refusal,
-    site_key,
-    site_rate,
-)
+from donations.ratelimits import limited, note_refusal
 from donations.services import (
     DonationError,
     donation_back_from_checkout,
@@ -44,14 +35,6 @@ from donations.services import (
 from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
 
 logger = logging.getLogger(__name__)
-
-
-def limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The donation limits (donations.ratelimits) on a view's POSTs: per connection, per
-    e-mail address and site-wide; a view sees `request.limited` and answers 429."""
-    for key, rate in ((site_key, site_rate), (email_key, email_rate), (ip_key, ip_rate)):
-        view = ratelimit(key=key, rate=rate, method="POST", block=False)(view)
-    return view
 
 
 @require_POST

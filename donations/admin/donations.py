@@ -133,18 +133,17 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record of money stays; staff erase a donor's data instead
 
-    def change_view(
+    def render_change_form(
         self,
         request: HttpRequest,
-        object_id: str,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
         form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
+        obj: Donation | None = None,
     ) -> HttpResponse:
-        donation = self.get_object(request, object_id)
-        tools = [] if donation is None else donation_tools(self, request, donation)
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "donation_tools": tools}
-        )
+        context["donation_tools"] = [] if obj is None else donation_tools(self, request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions: dict[str, Any] = super().get_actions(request)
