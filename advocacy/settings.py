@@ -314,6 +314,16 @@ if STRIPE_LIVE_MODE and not STRIPE_ALLOW_LIVE:
     )
 DONATION_MIN_CENTS = env.int("DONATION_MIN_CENTS", default=100)
 DONATION_MAX_CENTS = env.int("DONATION_MAX_CENTS", default=1_000_000)
+# Fee cover (donations.fee_cover): Stripe's fee a donor may choose to add, as a
+# percentage (at most two decimals) and a fixed part in US cents (the same number of
+# hundredths in other currencies, none in zero-decimal ones). Stripe's standard US
+# card pricing by default.
+DONATION_FEE_PERCENT = env.str("DONATION_FEE_PERCENT", default="2.9")
+DONATION_FEE_FIXED_CENTS = env.int("DONATION_FEE_FIXED_CENTS", default=30)
+# Year-end statements (donations.statements): who the organisation is for tax purposes.
+ORGANISATION_LEGAL_NAME = env.str("ORGANISATION_LEGAL_NAME", default="Advocacy (test mode)")
+ORGANISATION_ADDRESS = env.str("ORGANISATION_ADDRESS", default="1 Example Street, Springfield")
+ORGANISATION_TAX_ID = env.str("ORGANISATION_TAX_ID", default="00-0000000")
 # django-ratelimit rates for opening a checkout (card-testing defence): per client
 # IP, and per e-mail address whatever the IP.
 DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")

@@ -31,8 +31,17 @@ class DonorPageError(Exception):
 
 def donor_link(donation: Donation) -> str:
     """The path of the donation's own page; valid for DONOR_LINK_MAX_AGE_DAYS."""
-    token = signing.TimestampSigner(salt=SALT).sign(str(donation.public_id))
-    return reverse("donations:donor-page", kwargs={"token": token})
+    return reverse("donations:donor-page", kwargs={"token": _token(donation)})
+
+
+def card_link(donation: Donation) -> str:
+    """The path that opens the card update at once (a failed renewal's e-mail): the same
+    token as the donation's page."""
+    return reverse("donations:donor-card", kwargs={"token": _token(donation)})
+
+
+def _token(donation: Donation) -> str:
+    return signing.TimestampSigner(salt=SALT).sign(str(donation.public_id))
 
 
 def donation_for_link(token: str) -> Donation | None:
@@ -52,6 +61,7 @@ class Outlook:
     can_cancel: bool
     can_update_card: bool
     cancel_asked: bool  # asked of Stripe, not yet confirmed by its event
+    failed: list[Payment]  # renewals Stripe could not take (yet)
 
     @property
     def still_to_come(self) -> int:
@@ -74,6 +84,7 @@ def outlook(donation: Donation) -> Outlook:
         can_cancel=acting and bool(donation.stripe_subscription_id),
         can_update_card=acting and bool(donation.stripe_customer_id),
         cancel_asked=asked,
+        failed=list(donation.payments.filter(status=Payment.Status.FAILED)) if running else [],
     )
 
 

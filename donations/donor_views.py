@@ -18,8 +18,10 @@ from donations.donor_page import (
     card_on_file,
     card_update_url,
     donation_for_link,
+    donor_link,
     outlook,
 )
+from donations.jobs import retry_failed_renewals
 from donations.models import Donation
 from donations.services import mask_email
 
@@ -45,6 +47,29 @@ def donor_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "donations/donor_page.html", context)
 
 
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET"])
+def donor_card(request: HttpRequest, token: str) -> HttpResponse:
+    """The card update in one step, from a failed renewal's e-mail: straight to Stripe's
+    page (back to the donation's page, which says whether the card changed)."""
+    donation = donation_for_link(token)
+    if donation is None:
+        return render(request, "donations/donor_link_invalid.html", status=404)
+    page = request.build_absolute_uri(donor_link(donation))
+    try:
+        return _open_card_update(request, donation, page)
+    except DonorPageError as error:
+        messages.error(request, str(error))
+        return redirect(page)
+
+
+def _open_card_update(request: HttpRequest, donation: Donation, return_url: str) -> HttpResponse:
+    url = card_update_url(donation, return_url)
+    card = card_on_file(donation)
+    request.session[_card_key(donation)] = card.id if card else ""
+    return redirect(url)
+
+
 def _card_key(donation: Donation) -> str:
     return f"card-before-portal:{donation.public_id}"
 
@@ -59,6 +84,11 @@ def _tell_card_change(request: HttpRequest, donation: Donation, card: Card | Non
             "Your card is updated: the payments still to come will be taken from your "
             "%(brand)s ending in %(last4)s."
         ) % {"brand": card.brand, "last4": card.last4})  # fmt: skip
+        if retry_failed_renewals(donation):
+            messages.info(request, _(
+                "The payment that failed is being tried again with this card now; "
+                "you will receive a receipt once it goes through."
+            ))  # fmt: skip
     else:
         messages.info(request, _("Your card was not changed."))
 
@@ -71,10 +101,7 @@ def _donor_action(request: HttpRequest, donation: Donation) -> HttpResponse:
         return HttpResponseBadRequest()
     try:
         if action == "card":
-            url = card_update_url(donation, request.build_absolute_uri())
-            card = card_on_file(donation)
-            request.session[_card_key(donation)] = card.id if card else ""
-            return redirect(url)
+            return _open_card_update(request, donation, request.build_absolute_uri())
         shown = outlook(donation)
         if request.POST.get("confirm") != "yes" and shown.can_cancel:
             context = {"donation": donation, "outlook": shown}

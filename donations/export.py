@@ -21,12 +21,12 @@ from donations.money import typed
 
 DONATION_COLUMNS = [
     "donation", "created (UTC)", "status", "campaign", "first name", "last name", "email",
-    "note", "amount", "currency", "frequency", "payments chosen", "method", "source",
-    "utm_source", "utm_medium", "utm_campaign", "refcode",
+    "note", "amount", "fee covered by the donor", "currency", "frequency", "payments chosen",
+    "method", "source", "utm_source", "utm_medium", "utm_campaign", "refcode",
 ]  # fmt: skip
 PAYMENT_COLUMNS = [
-    "payment", "payment status", "paid (UTC)", "paid", "refunded", "refund reason",
-    "withdrawn by a dispute", "net", "Stripe fee", "reached the balance",
+    "payment", "receipt number", "payment status", "paid (UTC)", "paid", "refunded",
+    "refund reason", "withdrawn by a dispute", "net", "Stripe fee", "reached the balance",
     "settlement currency", "reference", "Stripe payment",
 ]  # fmt: skip
 COLUMNS = DONATION_COLUMNS + PAYMENT_COLUMNS
@@ -53,7 +53,8 @@ def _donation_fields(donation: Donation) -> list[str]:
     return [
         str(donation.public_id), donation.created_at.strftime(TIME), donation.status_display,
         donation.campaign.name, donation.first_name, donation.last_name, donation.email,
-        donation.note, typed(donation.amount_cents, donation.currency), donation.currency.upper(),
+        donation.note, typed(donation.amount_cents, donation.currency),
+        typed(donation.fee_cover_cents, donation.currency), donation.currency.upper(),
         capfirst(donation.get_frequency_display()), str(donation.payment_count),
         capfirst(donation.get_method_display()), source, donation.utm_source, donation.utm_medium,
         donation.utm_campaign, donation.refcode,
@@ -63,7 +64,7 @@ def _donation_fields(donation: Donation) -> list[str]:
 def _payment_fields(payment: Payment, number: int, chosen: int) -> list[str]:
     settlement = payment.settlement_currency
     return [
-        f"{number} of {chosen}", str(payment.get_status_display()),
+        f"{number} of {chosen}", payment.receipt_number, str(payment.get_status_display()),
         payment.paid_at.strftime(TIME) if payment.paid_at else "",
         typed(payment.amount_cents, payment.currency),
         typed(payment.amount_refunded_cents, payment.currency),

@@ -12,8 +12,9 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donations import sources
+from donations import fee_cover, sources
 from donations.amount_field import AmountField, decimals_typed
+from donations.currencies import MAXIMUM_CHARGE, exponent
 from donations.models import Campaign, Frequency, amount_limits, shown
 from donations.money import symbol
 
@@ -43,6 +44,9 @@ class DonationForm(forms.Form):
         max_value=MAX_COUNT,
         widget=forms.NumberInput(attrs={"min": MIN_COUNT, "max": MAX_COUNT, "step": 1}),
         help_text=_("2 to 12 payments; 2 to 5 for yearly donations."),
+    )
+    cover_fee = forms.BooleanField(
+        label=_("Add the processing fee so all of my gift reaches you"), required=False
     )
     first_name = forms.CharField(label=_("Name"), max_length=100)
     last_name = forms.CharField(label=_("Last Name"), max_length=100)
@@ -88,6 +92,7 @@ class DonationForm(forms.Form):
         if decimals_typed(self.currency) == 0:
             other.widget.attrs["inputmode"] = "numeric"
         self.fields["other_amount"] = other
+        self._word_fee_cover()
         self.helper = self._helper()
 
     def _helper(self) -> FormHelper:
@@ -99,6 +104,7 @@ class DonationForm(forms.Form):
             PrependedText("other_amount", symbol(self.currency)),
             PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
             Div(Field("payment_count"), css_class="payment-count"),
+            Field("cover_fee", wrapper_class="fee-cover", **self._fee_attributes()),
             Div(
                 Div(Field("first_name", autocomplete="given-name"), css_class="col-sm-6"),
                 Div(Field("last_name", autocomplete="family-name"), css_class="col-sm-6"),
@@ -112,6 +118,31 @@ class DonationForm(forms.Form):
             Submit("donate", _("Donate"), css_class="btn-lg w-100"),
         )
         return helper
+
+    def _fee_attributes(self) -> dict[str, object]:
+        """What static/js/donation.js needs to reword the fee cover for any amount."""
+        rule = fee_cover.pricing()
+        return {
+            "data_fee_basis_points": rule.basis_points,
+            "data_fee_fixed": rule.fixed(self.currency),
+            "data_fee_step": fee_cover.step(self.currency),
+            "data_currency": self.currency.upper(),
+            "data_exponent": exponent(self.currency),
+            "data_wording": _("Add %(fee)s so all of my %(gift)s reaches you"),
+        }
+
+    def _word_fee_cover(self) -> None:
+        """ "Add $0.91 so all of my $20 reaches you", for the amount chosen (or the first
+        offered) when the page is made; the script rewords it as the donor chooses."""
+        chosen = self.data.get("amount") if self.is_bound else self.initial.get("amount")
+        gift = int(chosen) if str(chosen or "").isdigit() else None
+        if gift is None and not self.is_bound and self.campaign.offered_amounts:
+            gift = self.campaign.offered_amounts[0]
+        if gift:
+            self.fields["cover_fee"].label = _("Add %(fee)s so all of my %(gift)s reaches you") % {
+                "fee": shown(fee_cover.cover(gift, self.currency), self.currency),
+                "gift": shown(gift, self.currency),
+            }
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -145,7 +176,10 @@ class DonationForm(forms.Form):
             )
         cents = self._amount_cents(data)
         if cents is not None:
-            data["amount_cents"] = cents
+            added = fee_cover.cover(cents, self.currency) if data.get("cover_fee") else 0
+            if cents + added > MAXIMUM_CHARGE:
+                self.add_error("cover_fee", _("This amount is too large to add the fee to."))
+            data["amount_cents"], data["fee_cover_cents"] = cents + added, added
         self._check_count(data)
         return data
 

@@ -16,10 +16,12 @@ import logging
 from datetime import timedelta
 
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django_tasks import task
 
 from donations.fulfilment.payment_sync import sync_payments
+from donations.fulfilment.retries import failed_renewals, pay_failed_renewals
 from donations.fulfilment.settle import settle_subscription
 from donations.models import Donation
 from donations.receipts import note_due, send_due
@@ -84,6 +86,22 @@ def _send(donation: Donation) -> None:
     donation.refresh_from_db()
     note_due(donation)
     send_due(donation, strict=True)
+
+
+def retry_failed_renewals(donation: Donation) -> bool:
+    """The donor has a new card: charge their failed renewals again now (on the queue);
+    whether there were any."""
+    if not failed_renewals(donation):
+        return False
+    with transaction.atomic():
+        retry_failed_renewals_task.enqueue(donation.pk)
+    return True
+
+
+@task()
+def retry_failed_renewals_task(donation_id: int) -> int:
+    donation = Donation.objects.filter(pk=donation_id).first()
+    return pay_failed_renewals(donation) if donation else 0
 
 
 @periodic(timedelta(hours=1))

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from donations.donor_page import donor_link
+from donations.donor_page import card_link, donor_link
 from donations.models import Donation, Payment, Receipt, shown
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ STALE_CLAIM_MIN = timedelta(seconds=2)
 SUBJECTS = {
     Kind.PAYMENT: "Thank you: your donation to {campaign}",
     Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
+    Kind.RENEWAL_FINAL: "Your donation to {campaign}: a payment could not be taken",
     Kind.CANCELLED: "Your donation to {campaign} is cancelled",
     Kind.DISPUTE_OPENED: "Dispute: a payment to {campaign} is disputed",
     Kind.DISPUTE_CLOSED: "Dispute closed: a payment to {campaign}",
@@ -54,7 +55,7 @@ def note_due(donation: Donation) -> bool:
             if payment.amount_refunded_cents:  # each refund Stripe confirmed, told once
                 due.append((Kind.REFUND, payment, payment.amount_refunded_cents))
         elif payment.status == Payment.Status.FAILED:
-            due.append((Kind.RENEWAL_FAILED, payment, 0))
+            due.append((_failure_kind(payment), payment, 0))
     cancelled = donation.is_recurring and donation.status == Donation.Status.CANCELED
     if cancelled and not donation.quiet_cancellation:
         due.append((Kind.CANCELLED, None, 0))
@@ -65,6 +66,16 @@ def note_due(donation: Donation) -> bool:
             donation=donation, kind=kind, payment=payment, refunded_cents=refunded
         )
     return bool(new) or not all(noted.values())
+
+
+def _failure_kind(payment: Payment) -> Receipt.Kind:
+    """A failed renewal's e-mail: Stripe tries again (when, and how to help it), or that
+    was its last attempt (the final notice)."""
+    last = payment.attempt_count > 0 and payment.next_attempt_at is None
+    return Kind.RENEWAL_FINAL if last else Kind.RENEWAL_FAILED
+
+
+DUNNING = (Kind.RENEWAL_FAILED, Kind.RENEWAL_FINAL)
 
 
 def _pk(payment: Payment | None) -> int | None:
@@ -107,6 +118,12 @@ def _send_once(receipt: Receipt) -> int:
     )
     if not claimed:
         return 0  # another worker has it
+    payment = receipt.payment
+    if receipt.kind in DUNNING and payment and payment.status != Payment.Status.FAILED:
+        Receipt.objects.filter(pk=receipt.pk).update(
+            sent_at=timezone.now(), error="Not sent: the payment was made before it went out."
+        )
+        return 0
     try:
         message(receipt).send()
     except Exception as error:  # the mail server: released for a retry
@@ -132,6 +149,7 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
         "payment": receipt.payment,
         "number": _payment_number(receipt),
         **_refund_figures(receipt),
+        **_failure_figures(receipt),
         "page_url": settings.SITE_URL + donor_link(donation),
         "manage_url": settings.SITE_URL + reverse("donations:manage"),
         "site_name": settings.SITE_NAME,
@@ -153,6 +171,20 @@ def _refund_figures(receipt: Receipt) -> dict[str, str]:
     return {
         "refunded": shown(receipt.refunded_cents, payment.currency),
         "kept": shown(kept, payment.currency),
+    }
+
+
+def _failure_figures(receipt: Receipt) -> dict[str, object]:
+    """A failed renewal's e-mail: why, when Stripe tries again, and the one-step link
+    to update the card."""
+    payment = receipt.payment
+    if receipt.kind not in DUNNING or payment is None:
+        return {}
+    return {
+        "reason": payment.failure_reason,
+        "next_attempt": payment.next_attempt_at,
+        "card_url": settings.SITE_URL + card_link(receipt.donation),
+        "still_running": receipt.donation.status in Donation.RUNNING,
     }
 
 

@@ -27,6 +27,7 @@ RESUME_SALT = "donations.resume"
 RESUME_MAX_AGE = 7 * 24 * 3600
 DETAIL_FIELDS = (
     "amount_cents",
+    "fee_cover_cents",
     "frequency",
     "payment_count",
     "first_name",
@@ -120,6 +121,8 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
         "payment_count": str(donation.payment_count),
         **sources.sources_in({name: getattr(donation, name) for name in sources.FIELDS}),
     }
+    if donation.fee_cover_cents:
+        metadata["fee_cover_cents"] = str(donation.fee_cover_cents)
     thanks = base_url + reverse("donations:thanks")
     params: SessionCreateParams = {
         "line_items": [
@@ -138,6 +141,10 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
         "success_url": f"{thanks}?session_id={{CHECKOUT_SESSION_ID}}",
         "cancel_url": base_url + resume_path(donation),
     }
+    if donation.fee_cover_cents:
+        params["line_items"][0]["price_data"]["product_data"]["description"] = _(
+            "%(gift)s and %(fee)s to cover the processing fee"
+        ) % {"gift": donation.gift_display, "fee": donation.fee_cover_display}
     if donation.frequency == Frequency.ONE_TIME:
         params["mode"] = "payment"
         params["submit_type"] = "donate"
@@ -184,14 +191,16 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
         return {}
     if (timezone.now() - donation.created_at).total_seconds() > RESUME_MAX_AGE:
         return {}
-    fields = (name for name in DETAIL_FIELDS if name not in ("amount_cents", "email"))
+    not_typed = ("amount_cents", "fee_cover_cents", "email")
+    fields = (name for name in DETAIL_FIELDS if name not in not_typed)
     initial: dict[str, Any] = {name: getattr(donation, name) for name in fields}
     initial |= {name: getattr(donation, name) for name in sources.FIELDS}
     initial["email_hint"] = mask_email(donation.email)
-    if donation.amount_cents in campaign.offered_amounts:
-        initial["amount"] = str(donation.amount_cents)
+    initial["cover_fee"] = donation.fee_cover_cents > 0
+    if donation.gift_cents in campaign.offered_amounts:
+        initial["amount"] = str(donation.gift_cents)
     else:
-        initial["other_amount"] = typed(donation.amount_cents, donation.currency)
+        initial["other_amount"] = typed(donation.gift_cents, donation.currency)
     if not donation.is_recurring:
         initial["payment_count"] = None
     return initial

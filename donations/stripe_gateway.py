@@ -32,6 +32,8 @@ from donations.stripe_guard import CallGuard, StripeUnavailable
 Interval = Literal["day", "week", "month", "year"]
 RefundReason = Literal["duplicate", "fraudulent", "requested_by_customer"]
 StripeError = stripe.StripeError
+CardError = stripe.CardError  # a card declined
+InvalidRequestError = stripe.InvalidRequestError  # e.g. an invoice no longer open
 __all__ = ["StripeUnavailable"]
 SignatureVerificationError = stripe.SignatureVerificationError
 # The API version the installed SDK speaks (its types and our handlers are for it).
@@ -190,6 +192,25 @@ class StripeGateway:
         return self.client.v1.billing_portal.sessions.create(
             {"customer": customer_id, "return_url": return_url}
         )
+
+    # A renewal that failed ------------------------------------------------------------
+    def invoice_decline(self, invoice_id: str) -> str:
+        """Why the invoice's latest payment attempt failed: the card's decline code
+        (`insufficient_funds`, `expired_card` …), else the error's code; "" when Stripe
+        says nothing."""
+        attempts = self.client.v1.invoice_payments.list({"invoice": invoice_id, "limit": 10})
+        latest = max(attempts.data, key=lambda item: item.created, default=None)
+        intent_id = latest.payment.payment_intent if latest and latest.payment else None
+        if not intent_id:
+            return ""
+        intent = self.client.v1.payment_intents.retrieve(id_of(intent_id))
+        error = intent.last_payment_error
+        return (error.decline_code or error.code or "") if error else ""
+
+    def pay_invoice(self, invoice_id: str, *, idempotency_key: str) -> stripe.Invoice:
+        """Charge an open invoice now, with the card now on file (a card error if it is
+        declined again)."""
+        return self.client.v1.invoices.pay(invoice_id, options={"idempotency_key": idempotency_key})
 
     # Refunds (staff) ---------------------------------------------------------------
     def refund(

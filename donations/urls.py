@@ -15,4 +15,5 @@ urlpatterns = [
     path("donations/manage/", giving_views.manage, name="manage"),
     path("donations/all/<str:token>/", giving_views.all_giving, name="all-giving"),
     path("donations/<str:token>/", donor_views.donor_page, name="donor-page"),
+    path("donations/<str:token>/card/", donor_views.donor_card, name="donor-card"),
 ]

@@ -197,6 +197,8 @@ _TABLE: list[tuple[str, str, type | None, Handler]] = [
      lambda sb, p, i: schedules.release_schedule(sb, i)),
     ("GET", "/v1/invoices", sp.InvoiceListParams, _list_invoices),
     ("GET", "/v1/invoices/{id}", sp.InvoiceRetrieveParams, _get_invoice),
+    ("POST", "/v1/invoices/{id}/pay", sp.InvoicePayParams,
+     lambda sb, _, invoice_id: billing.pay_invoice(sb, invoice_id)),
     ("GET", "/v1/invoice_payments", sp.InvoicePaymentListParams, _list_invoice_payments),
     ("GET", "/v1/payment_intents/{id}", sp.PaymentIntentRetrieveParams, _get("payment_intent")),
     ("GET", "/v1/charges/{id}", sp.ChargeRetrieveParams, _get("charge")),

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 LIVE = ("active", "past_due")
 RETRY_AFTER = 3 * 86400
+MAX_ATTEMPTS = 4  # the first and three retries, 3 days apart
 
 
 def create_subscription(
@@ -177,34 +178,99 @@ def bill(sb: Sandbox, sub: dict[str, Any], reason: str, *, first_use: bool = Fal
         invoice["status_transitions"]["voided_at"] = now
         sb.webhooks.emit("invoice.voided", invoice)
         return True
+    return attempt(sb, invoice, first_use=first_use)["status"] == "succeeded"
+
+
+def attempt(sb: Sandbox, invoice: dict[str, Any], *, first_use: bool = False) -> dict[str, Any]:
+    """Charge an open invoice with its subscription's payment method (or its customer's
+    default) now; the charge, succeeded or failed. A failure sets when Stripe tries again
+    (`next_payment_attempt`, as Smart Retries would, MAX_ATTEMPTS in all; none after
+    the last) and leaves the subscription past due."""
+    sub = sb.store.get(invoice["parent"]["subscription_details"]["subscription"], "subscription")
     customer = sb.store.get(sub["customer"], "customer")
     pm_id = sub["default_payment_method"] or customer["invoice_settings"]["default_payment_method"]
     pm = sb.store.get(pm_id, "payment_method")
+    now = now_for(sb, sub["customer"])
     intent, charge = payments.charge(
         sb,
         payment_method=pm,
-        amount=amount,
-        currency=sub["currency"],
+        amount=invoice["amount_due"],
+        currency=invoice["currency"],
         customer=sub["customer"],
         description="Subscription update"
-        if reason != "subscription_create"
+        if invoice["billing_reason"] != "subscription_create"
         else "Subscription creation",
         first_use=first_use,
     )
-    invoice["attempt_count"], invoice["attempted"] = 1, True
+    invoice["attempt_count"] += 1
+    invoice["attempted"] = True
     paid = charge["status"] == "succeeded"
     if paid:
-        invoice.update(status="paid", amount_paid=amount, amount_remaining=0, auto_advance=False)
+        invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0,
+                       auto_advance=False, next_payment_attempt=None)  # fmt: skip
         invoice["status_transitions"]["paid_at"] = now
-    else:  # Stripe tries again later (Smart Retries); the sandbox says when, a clock moves it
+    elif invoice["attempt_count"] < MAX_ATTEMPTS:  # the sandbox says when; a clock moves it
         invoice["next_payment_attempt"] = now + RETRY_AFTER
+    else:
+        invoice.update(next_payment_attempt=None, auto_advance=False)  # the last attempt
     _record_invoice_payment(sb, invoice, intent, paid=paid, at=now)
     payments.emit_charge_events(sb, intent, charge)
     for event_type in (
         ("invoice.paid", "invoice.payment_succeeded") if paid else ("invoice.payment_failed",)
     ):
         sb.webhooks.emit(event_type, invoice)
-    return paid
+    if invoice["billing_reason"] != "subscription_create":
+        _update_status(sb, sub)
+    return charge
+
+
+def _update_status(sb: Sandbox, sub: dict[str, Any]) -> None:
+    """Past due while its latest invoice is open, active once it is paid."""
+    if sub["status"] not in LIVE:
+        return
+    latest = sb.store.get(sub["latest_invoice"], "invoice")
+    status = "past_due" if latest["status"] == "open" else "active"
+    if sub["status"] != status:
+        previous = {"status": sub["status"]}
+        sub["status"] = status
+        sb.webhooks.emit("customer.subscription.updated", sub, previous)
+
+
+def retry_due(sb: Sandbox, sub: dict[str, Any], until: int, clock: dict[str, Any]) -> None:
+    """Smart Retries: each open invoice of `sub` whose next attempt is due by `until`
+    is charged again at that time (with the card on file then)."""
+    while sub["status"] in LIVE:
+        due = [
+            invoice
+            for invoice in sb.store.all("invoice", status="open")
+            if invoice["parent"]["subscription_details"]["subscription"] == sub["id"]
+            and invoice["next_payment_attempt"] is not None
+            and invoice["next_payment_attempt"] <= until
+        ]
+        if not due:
+            return
+        invoice = min(due, key=lambda i: i["next_payment_attempt"])
+        clock["frozen_time"] = invoice["next_payment_attempt"]
+        attempt(sb, invoice)
+
+
+def pay_invoice(sb: Sandbox, invoice_id: str) -> dict[str, Any]:
+    """POST /v1/invoices/:id/pay: charge an open invoice now; a decline is a card error."""
+    invoice = sb.store.get(invoice_id, "invoice")
+    if invoice["status"] != "open":
+        status = invoice["status"]
+        message = "Invoice is already paid" if status == "paid" else f"This invoice is {status}."
+        raise StripeError(message, code="invoice_not_open")
+    charge = attempt(sb, invoice)
+    if charge["status"] != "succeeded":
+        raise StripeError(
+            charge["failure_message"] or "Your card was declined.",
+            status=402,
+            type="card_error",
+            code="card_declined",
+            decline_code=charge["failure_code"],
+        )
+    return invoice
 
 
 def _record_invoice_payment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from stripe_sandbox.billing import LIVE, bill
+from stripe_sandbox.billing import LIVE, bill, retry_due
 from stripe_sandbox.schedules import cancel_subscription, release_schedule
 from stripe_sandbox.store import StripeError
 from stripe_sandbox.timeline import CLOCK, add_interval
@@ -64,6 +64,7 @@ def _run_until(sb: Sandbox, sub: dict[str, Any], target: int, clock: dict[str, A
     recurring = item["price"]["recurring"]
     while sub["status"] in LIVE and item["current_period_end"] <= target:
         boundary = item["current_period_end"]
+        retry_due(sb, sub, boundary, clock)
         clock["frozen_time"] = boundary
         pause = sub.get("pause_collection")
         if pause and pause.get("resumes_at") and pause["resumes_at"] <= boundary:
@@ -94,6 +95,7 @@ def _run_until(sb: Sandbox, sub: dict[str, Any], target: int, clock: dict[str, A
             previous = {"status": sub["status"]}
             sub["status"] = status
             sb.webhooks.emit("customer.subscription.updated", sub, previous)
+    retry_due(sb, sub, target, clock)
 
 
 def _periods_since_anchor(sub: dict[str, Any], boundary: int) -> int:

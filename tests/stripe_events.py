@@ -98,6 +98,7 @@ def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
         "object": "invoice_payment",
         "invoice": body["id"],
         "status": "paid",
+        "created": body.get("created") or int(time.time()),
         "payment": {"type": "payment_intent", "payment_intent": f"pi_for_{body['id']}"},
     }
     payments = {"object": "list", "url": "/v1/invoice_payments", "data": [payment]}
@@ -107,6 +108,28 @@ def answer_invoice(fake_stripe: Any, body: dict[str, Any]) -> None:
     intent = f"pi_for_{body['id']}"
     if ("GET", f"/v1/payment_intents/{intent}") not in fake_stripe.routes:
         answer_payment(fake_stripe, intent, body.get("amount_paid") or body["amount_due"])
+
+
+def invoice_failed(
+    fake_stripe: Any, body: dict[str, Any], decline_code: str = "insufficient_funds", **fields: Any
+) -> bytes:
+    """An invoice.payment_failed event for `body` (attempt 1 unless `attempt_count`, and
+    a next attempt in three days unless `next_payment_attempt`), and Stripe's answer
+    about why: the attempt's payment intent with its last payment error."""
+    attempt = {"attempt_count": 1, "next_payment_attempt": int(time.time()) + 3 * 86400}
+    failed = {**body, "status": "open", "amount_paid": 0, **attempt, **fields}
+    intent = f"pi_failed_{body['id']}"
+    payment = {"object": "invoice_payment", "invoice": body["id"], "status": "open",
+               "created": int(time.time()),
+               "payment": {"type": "payment_intent", "payment_intent": intent}}  # fmt: skip
+    payments = {"object": "list", "url": "/v1/invoice_payments", "data": [payment]}
+    fake_stripe.answer("GET", f"/v1/invoice_payments?invoice={body['id']}", payments)
+    error = {"type": "card_error", "code": "card_declined", "decline_code": decline_code}
+    fake_stripe.routes[("GET", f"/v1/payment_intents/{intent}")] = [
+        (200, {"id": intent, "object": "payment_intent", "status": "requires_payment_method",
+               "amount": failed["amount_due"], "last_payment_error": error})
+    ]  # fmt: skip
+    return event("invoice.payment_failed", failed)
 
 
 START = 1_700_000_000  # the subscriptions' first period starts here
@@ -205,7 +228,7 @@ def payment_intent(
         "refunds": {"object": "list", "url": "/v1/refunds", "data": refunds},
     }  # fmt: skip
     return {"id": intent_id, "object": "payment_intent", "amount": amount, "currency": currency,
-            "latest_charge": charge}  # fmt: skip
+            "latest_charge": charge, "last_payment_error": None}  # fmt: skip
 
 
 def answer_payment(fake_stripe: Any, intent_id: str, amount: int, **state: Any) -> dict[str, Any]:

@@ -148,6 +148,21 @@ def test_staff_see_amounts_net_of_refunds_and_flags(staff_client, donation):
     assert "$15" in page  # the refunded payment's net
 
 
+def test_staff_see_the_fee_covered_receipt_numbers_and_failed_attempts(staff_client, donation):
+    donation.update(amount_cents=2091, fee_cover_cents=91)
+    recovered = PaymentFactory(
+        donation=donation, stripe_invoice_id="in_1", attempt_count=2,
+        decline_code="insufficient_funds", failed_at=donation.created_at,
+    )  # fmt: skip
+    PaymentFactory(donation=donation, stripe_invoice_id="in_2", status="failed", attempt_count=4,
+                   decline_code="expired_card", paid_at=None)  # fmt: skip
+    page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    assert "$20.91 monthly (fee covered: $0.91)" in page
+    assert recovered.receipt_number in page
+    assert "2 × insufficient_funds, recovered" in page
+    assert "4 × expired_card; no more tries" in page
+
+
 def test_staff_see_which_events_came_in_another_api_version(staff_client, post_event):
     for number, version in enumerate(["2024-06-20", PINNED_API_VERSION]):
         body = {"id": f"cus_{number}", "object": "customer"}

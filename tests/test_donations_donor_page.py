@@ -8,9 +8,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import signing
 from django.urls import resolve
+from django_tasks_db.models import DBTaskResult
 
-from donations.donor_page import SALT, donation_for_link, donor_link
+from donations import jobs
+from donations.donor_page import SALT, card_link, donation_for_link, donor_link
 from donations.models import Donation
+from jobs.worker import run_ready
 from tests.factories import DonationFactory, PaymentFactory
 from tests.stripe_events import subscription, subscription_event
 
@@ -185,3 +188,67 @@ def test_back_from_the_portal_the_donor_is_told_whether_the_card_changed(
     client.post(donor_link(running), {"action": "card"})
     html = client.get(donor_link(running)).content.decode()  # back without saving
     assert "Your card was not changed." in html
+
+
+def answer_portal(fake_stripe):
+    fake_stripe.answer("POST", "/v1/billing_portal/sessions", {
+        "id": "bps_1", "object": "billing_portal.session",
+        "url": "https://billing.stripe.com/p/session/bps_1"})  # fmt: skip
+
+
+def test_the_e_mails_card_link_opens_the_card_update_in_one_step(client, running, fake_stripe):
+    answer_portal(fake_stripe)
+    answer_card(fake_stripe, "pm_1", "visa", "4242")
+    response = client.get(card_link(running))
+    assert (response.status_code, response["Location"]) == (
+        302, "https://billing.stripe.com/p/session/bps_1"
+    )  # fmt: skip
+    (request,) = fake_stripe.calls("POST", "/v1/billing_portal/sessions")
+    assert request.form["return_url"] == "http://testserver" + donor_link(running)
+    assert client.get("/donations/forged/card/").status_code == 404
+
+
+def test_the_card_link_of_a_finished_donation_says_why_on_its_page(client, running, fake_stripe):
+    running.update(status=Donation.Status.COMPLETED)
+    response = client.get(card_link(running), follow=True)
+    assert "This donation has no card to update." in response.content.decode()
+    assert fake_stripe.calls("POST", "/v1/billing_portal/sessions") == []
+
+
+def test_a_new_card_pays_the_failed_renewal_at_once(client, running, fake_stripe, settings):
+    failed = PaymentFactory(donation=running, status="failed", stripe_invoice_id="in_9",
+                            attempt_count=1, paid_at=None)  # fmt: skip
+    answer_portal(fake_stripe)
+    answer_card(fake_stripe, "pm_1", "visa", "4242")
+    client.get(card_link(running))
+    answer_card(fake_stripe, "pm_2", "mastercard", "4444")
+    fake_stripe.answer("POST", "/v1/invoices/in_9/pay", {"id": "in_9", "object": "invoice",
+                                                         "status": "paid"})  # fmt: skip
+    html = client.get(donor_link(running)).content.decode()
+    assert "The payment that failed is being tried again with this card now" in html
+    assert run_ready() == 1
+    (paid,) = fake_stripe.calls("POST", "/v1/invoices/in_9/pay")
+    assert paid.headers["Idempotency-Key"] == f"retry-in_9-{failed.attempt_count}"
+
+
+def test_the_page_says_a_renewal_failed_why_and_when_it_is_tried_again(client, running):
+    PaymentFactory(donation=running, status="failed", stripe_invoice_id="in_9", paid_at=None,
+                   decline_code="expired_card", attempt_count=1,
+                   next_attempt_at=datetime(2027, 3, 4, tzinfo=UTC))  # fmt: skip
+    html = client.get(donor_link(running)).content.decode()
+    assert "could not be taken: your card has expired." in html
+    assert "Stripe tries again on March 4, 2027." in html
+    assert "Update your card below and it is tried again at once." in html
+
+
+def test_a_card_declined_again_is_left_to_stripes_next_attempt(client, running, fake_stripe):
+    PaymentFactory(donation=running, status="failed", stripe_invoice_id="in_9", paid_at=None)
+    decline = {"error": {"type": "card_error", "code": "card_declined",
+                         "decline_code": "insufficient_funds", "message": "Declined."}}  # fmt: skip
+    fake_stripe.answer("POST", "/v1/invoices/in_9/pay", decline, status=402)
+    jobs.retry_failed_renewals(running)
+    assert run_ready() == 1
+    task = DBTaskResult.objects.get()
+    assert (task.status, len(fake_stripe.calls("POST", "/v1/invoices/in_9/pay"))) == (
+        "SUCCESSFUL", 1
+    )  # fmt: skip

@@ -26,8 +26,9 @@ def test_each_payment_is_a_row_with_its_donations_fields(staff_client):
     donation = DonationFactory(
         monthly=True, status=Donation.Status.ACTIVE, first_name="Grace", amount_cents=2500,
         note="For the hotline", utm_source="newsletter", utm_medium="email", refcode="w1",
+        fee_cover_cents=103,
     )  # fmt: skip
-    PaymentFactory(donation=donation, amount_cents=2500, fee_cents=103, settled_cents=2397,
+    paid = PaymentFactory(donation=donation, amount_cents=2500, fee_cents=103, settled_cents=2397,
                    settlement_currency="usd", stripe_invoice_id="in_1")  # fmt: skip
     PaymentFactory(donation=donation, amount_cents=2500, amount_refunded_cents=1000,
                    refund_reason="duplicate", stripe_invoice_id="in_2")  # fmt: skip
@@ -49,6 +50,8 @@ def test_each_payment_is_a_row_with_its_donations_fields(staff_client):
         "15.00",
     )
     assert (first["Stripe payment"], second["payment status"]) == ("in_1", "Paid")
+    assert (first["amount"], first["fee covered by the donor"]) == ("25.00", "1.03")
+    assert first["receipt number"] == f"{paid.created_at:%Y}-{paid.pk:06d}"
 
 
 def test_a_donation_without_payments_is_one_row_and_offline_gifts_say_how(staff_client):

@@ -1,12 +1,13 @@
 """Receipts: one e-mail per payment (text and HTML), never twice, retried when the mail
 server fails; a failed renewal and a cancellation are mailed too."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from donations.donor_page import card_link
 from donations.models import Donation, Receipt
 from tests.admin_pages import admin_action
 from tests.factories import DonationFactory, PaymentFactory
@@ -16,6 +17,7 @@ from tests.stripe_events import (
     checkout_session,
     event,
     invoice,
+    invoice_failed,
     invoice_paid,
     subscription,
     subscription_event,
@@ -77,8 +79,7 @@ def test_a_mail_server_down_never_fails_the_event_and_the_receipt_goes_later(
 def test_a_failed_renewal_and_a_cancellation_are_mailed(
     post_event, fake_stripe, subscribed, mailoutbox
 ):
-    failed = invoice(subscribed, 2, status="open", amount_paid=0)
-    post_event(event("invoice.payment_failed", failed))
+    post_event(invoice_failed(fake_stripe, invoice(subscribed, 2), "expired_card"))
     ended = subscription(subscribed, "canceled")
     post_event(subscription_event(fake_stripe, "customer.subscription.deleted", ended))
     subjects = [m.subject for m in mailoutbox]
@@ -86,8 +87,70 @@ def test_a_failed_renewal_and_a_cancellation_are_mailed(
         "Your donation to Defend 287(g) could not be renewed",
         "Your donation to Defend 287(g) is cancelled",
     ]
-    assert 'choose "Update my card"' in mailoutbox[0].body
+    assert "could not be renewed: your card has expired." in mailoutbox[0].body
+    assert "update your card in one step" in mailoutbox[0].body
     assert "Nothing more will be charged" in mailoutbox[1].body
+
+
+def test_a_failed_renewal_says_why_when_stripe_tries_again_and_links_the_card_update(
+    post_event, fake_stripe, subscribed, mailoutbox, settings
+):
+    settings.SITE_URL = "https://donate.example.org"
+    retry = int(datetime(2027, 3, 4, 9, tzinfo=UTC).timestamp())
+    body = invoice(subscribed, 2)
+    post_event(invoice_failed(fake_stripe, body, "insufficient_funds", next_payment_attempt=retry))
+    post_event(invoice_failed(fake_stripe, body, "insufficient_funds", next_payment_attempt=retry))
+    (mail,) = mailoutbox  # the same event twice: one e-mail
+    assert mail.subject == "Your donation to Defend 287(g) could not be renewed"
+    assert ("could not be renewed: your card did not have enough funds available."
+            in mail.body)  # fmt: skip
+    assert "Stripe will try again on March 4, 2027." in mail.body
+    assert f"https://donate.example.org{card_link(subscribed)}" in mail.body
+    html = mail.alternatives[0][0]
+    assert f'<a href="https://donate.example.org{card_link(subscribed)}">' in html
+
+
+def test_after_stripes_last_attempt_a_final_notice_once(
+    post_event, fake_stripe, subscribed, mailoutbox
+):
+    body = invoice(subscribed, 2)
+    post_event(invoice_failed(fake_stripe, body, "expired_card"))
+    post_event(invoice_failed(fake_stripe, body, "expired_card", attempt_count=2))  # no e-mail
+    final = invoice_failed(fake_stripe, body, "expired_card", attempt_count=4,
+                           next_payment_attempt=None)  # fmt: skip
+    post_event(final)
+    post_event(final)
+    assert [m.subject for m in mailoutbox] == [
+        "Your donation to Defend 287(g) could not be renewed",
+        "Your donation to Defend 287(g): a payment could not be taken",
+    ]
+    assert ("could not be taken: your card has expired. Stripe tried 4 times and will not "
+            "try this payment again.") in mailoutbox[1].body  # fmt: skip
+    assert "Your next payments are still planned." in mailoutbox[1].body
+
+
+def test_a_late_report_of_an_earlier_attempt_changes_nothing(post_event, fake_stripe, subscribed):
+    body = invoice(subscribed, 2)
+    post_event(invoice_failed(fake_stripe, body, attempt_count=4, next_payment_attempt=None))
+    post_event(invoice_failed(fake_stripe, body, attempt_count=1))
+    payment = subscribed.payments.get()
+    assert (payment.attempt_count, payment.next_attempt_at) == (4, None)
+    assert list(subscribed.receipts.values_list("kind", flat=True)) == ["renewal_final"]
+
+
+def test_a_renewal_paid_before_its_failure_e_mail_went_out_is_not_told_as_failed(
+    post_event, fake_stripe, subscribed, mailoutbox, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    body = invoice(subscribed, 2)
+    post_event(invoice_failed(fake_stripe, body))  # the mail server is down
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    post_event(invoice_paid(fake_stripe, body))
+    call_command("send_receipts", verbosity=0)
+    assert [m.subject for m in mailoutbox] == ["Thank you: your donation to Defend 287(g)"]
+    failed = subscribed.receipts.get(kind="renewal_failed")
+    assert failed.error == "Not sent: the payment was made before it went out."
 
 
 def test_each_refund_stripe_confirms_is_mailed_once_with_what_stays_given(

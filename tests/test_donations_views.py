@@ -114,6 +114,31 @@ def test_exact_request_for_a_one_time_20(client, article, fake_stripe):
     assert request.form["cancel_url"].endswith("#donate")
 
 
+def test_a_donor_covering_the_fee_is_charged_it_and_the_gift_is_kept_apart(
+    client, article, fake_stripe
+):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Add $0.61 so all of my $10 reaches you" in html  # the first amount offered
+    answer_checkout(fake_stripe)
+    donate(client, article, amount="2000", cover_fee="on", frequency="month", payment_count="3")
+    (request,) = fake_stripe.requests
+    assert request.form["line_items[0][price_data][unit_amount]"] == "2091"
+    assert (
+        request.form["line_items[0][price_data][product_data][description]"]
+        == "$20 and $0.91 to cover the processing fee"
+    )
+    assert request.form["subscription_data[metadata][fee_cover_cents]"] == "91"
+    donation = Donation.objects.get()
+    charged = (donation.amount_cents, donation.fee_cover_cents, donation.gift_cents)
+    assert charged == (2091, 91, 2000)
+
+
+def test_the_fee_cover_is_reworded_for_the_amount_sent_back_with_errors(client, article):
+    html = donate(client, article, amount="3000", cover_fee="on", email="nope").content.decode()
+    assert "Add $1.21 so all of my $30 reaches you" in html
+    assert re.search(r'name="cover_fee"[^>]*checked', html)
+
+
 def test_exact_amount_for_another_amount_of_12_50(client, article, fake_stripe):
     answer_checkout(fake_stripe)
     donate(client, article, amount="", other_amount="12.50")

@@ -64,9 +64,27 @@ class PaymentInline(PaymentFigures, admin.TabularInline):
     extra = 0
     can_delete = False
     fields = [
-        "amount", "refunded", "net", "fee", "settled", "status", "paid_at", "links", "error",
+        "receipt_number", "amount", "refunded", "net", "fee", "settled", "status", "paid_at",
+        "links", "error", "failure",
     ]  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description="Receipt")
+    def receipt_number(self, obj: Payment) -> str:
+        return obj.receipt_number
+
+    @admin.display(description="Failed attempts")
+    def failure(self, obj: Payment) -> str:
+        """A renewal that failed: why, how often, and Stripe's next try (recovered if
+        it was paid since)."""
+        if not obj.attempt_count or (obj.status != Payment.Status.FAILED and not obj.failed_at):
+            return "–"
+        tried = f"{obj.attempt_count} × {obj.decline_code or 'declined'}"
+        if obj.status != Payment.Status.FAILED:
+            return f"{tried}, recovered"
+        if obj.next_attempt_at:
+            return f"{tried}; next try {obj.next_attempt_at:%Y-%m-%d}"
+        return f"{tried}; no more tries"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -179,9 +197,10 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
 
     @admin.display(description="Amount", ordering="amount_cents")
     def amount(self, obj: Donation) -> str:
+        covered = f" (fee covered: {obj.fee_cover_display})" if obj.fee_cover_cents else ""
         if not obj.is_recurring:
-            return obj.amount_display
-        return f"{obj.amount_display} {obj.get_frequency_display()}"
+            return obj.amount_display + covered
+        return f"{obj.amount_display} {obj.get_frequency_display()}{covered}"
 
     @admin.display(description="Created", ordering="created_at")
     def created(self, obj: Donation) -> str:

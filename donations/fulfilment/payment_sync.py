@@ -61,6 +61,9 @@ def sync_payments(donation: Donation | None = None, *, strict: bool = False) -> 
 
 
 def sync_payment(payment: Payment) -> None:
+    if payment.status == Payment.Status.FAILED and payment.stripe_invoice_id:
+        _record_decline(payment, get_gateway().invoice_decline(payment.stripe_invoice_id))
+        return
     if not payment.stripe_payment_intent_id:
         Payment.objects.filter(pk=payment.pk).update(stripe_sync_due_at=None)
         return
@@ -73,6 +76,16 @@ def sync_payment(payment: Payment) -> None:
     cancel_subscription = _record(payment, found)
     if cancel_subscription:
         _stop_quietly(cancel_subscription)
+
+
+def _record_decline(payment: Payment, decline_code: str) -> None:
+    """Why a renewal failed, for the e-mail that tells the donor (receipts)."""
+    values: dict[str, Any] = {"decline_code": decline_code[:60]}
+    if payment.stripe_sync_due_at is not None:  # no event since it was marked
+        values["stripe_sync_due_at"] = None
+    Payment.objects.filter(pk=payment.pk, stripe_sync_due_at=payment.stripe_sync_due_at).update(
+        **values
+    )
 
 
 def _record(payment: Payment, found: Figures) -> str:

@@ -74,6 +74,7 @@ def invoice_paid(invoice: Any) -> Donation | None:
         "currency": invoice["currency"],
         "status": Payment.Status.PAID,
         "error": "",
+        "next_attempt_at": None,
         "paid_at": timestamp(field(field(invoice, "status_transitions"), "paid_at")),
     }
     values.update({k: v for k, v in (("stripe_payment_intent_id", intent_id),
@@ -99,10 +100,14 @@ RENEWAL_FAILED = "The renewal payment failed; Stripe will retry it."
 
 
 def invoice_payment_failed(invoice: Any) -> Donation | None:
+    """A renewal's attempt failed. The latest attempt Stripe reports (the highest
+    `attempt_count`, whatever order the events come in) says when Stripe tries again
+    (`next_payment_attempt`; none after its last); why it failed is asked of Stripe once
+    this commits (payment_sync), for the e-mail that tells the donor (receipts)."""
     donation, _ = _donation_for_invoice(invoice)
     if donation is None:
         return None
-    payment, _ = Payment.objects.get_or_create(
+    payment, _ = Payment.objects.select_for_update().get_or_create(
         stripe_invoice_id=invoice.id,
         defaults={
             "donation": donation,
@@ -115,6 +120,13 @@ def invoice_payment_failed(invoice: Any) -> Donation | None:
     # It failed, whenever its retry's success is reported: a renewal recovered.
     failed_at = timestamp(field(invoice, "created"))
     Payment.objects.filter(pk=payment.pk, failed_at=None).update(failed_at=failed_at)
+    attempts = int(field(invoice, "attempt_count") or 1)
+    if attempts > payment.attempt_count:  # a later attempt than any reported yet
+        payment.attempt_count = attempts
+        next_attempt = field(invoice, "next_payment_attempt")
+        payment.next_attempt_at = timestamp(next_attempt) if next_attempt else None
+        payment.stripe_sync_due_at = timezone.now()  # why it failed: asked of Stripe
+        payment.save(update_fields=["attempt_count", "next_attempt_at", "stripe_sync_due_at"])
     # Paid since (its retry succeeded, and that event came first): nothing to say.
     error = RENEWAL_FAILED if payment.status == Payment.Status.FAILED else donation.error
     lifecycle.apply(donation, Event.RENEWAL_FAILED, error=error)

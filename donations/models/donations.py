@@ -123,6 +123,10 @@ class Donation(models.Model):
     amount_cents = models.PositiveIntegerField(
         _("amount (cents)"), validators=[MinValueValidator(1)]
     )
+    fee_cover_cents = models.PositiveIntegerField(
+        _("fee covered (cents)"), default=0,
+        help_text=_("Part of each payment the donor added to cover Stripe's fee (fee cover)."),
+    )  # fmt: skip
     currency = models.CharField(max_length=3, default="usd")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     method = models.CharField(
@@ -203,6 +207,19 @@ class Donation(models.Model):
     @property
     def amount_display(self) -> str:
         return shown(self.amount_cents, self.currency)
+
+    @property
+    def gift_cents(self) -> int:
+        """What the donor meant to give a payment: its amount less the fee they covered."""
+        return self.amount_cents - self.fee_cover_cents
+
+    @property
+    def gift_display(self) -> str:
+        return shown(self.gift_cents, self.currency)
+
+    @property
+    def fee_cover_display(self) -> str:
+        return shown(self.fee_cover_cents, self.currency)
 
     @property
     def is_offline(self) -> bool:

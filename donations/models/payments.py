@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from donations import declines
 from donations.models.amounts import shown
 from donations.models.campaigns import COUNTED
 from donations.models.donations import Donation
@@ -69,6 +70,17 @@ class Payment(models.Model):
         null=True, blank=True,
         help_text=_("When its invoice was first reported failed, kept once paid (recovered)."),
     )  # fmt: skip
+    decline_code = models.CharField(
+        _("why it failed"), max_length=60, blank=True,
+        help_text=_("Stripe's decline code of its latest failed attempt (insufficient_funds …)."),
+    )  # fmt: skip
+    attempt_count = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times Stripe has tried to take it.")
+    )
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True,
+        help_text=_("When Stripe tries a failed renewal again; empty after its last attempt."),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -97,6 +109,17 @@ class Payment(models.Model):
     @property
     def amount_display(self) -> str:
         return shown(self.amount_cents, self.currency)
+
+    @property
+    def receipt_number(self) -> str:
+        """Its receipt's number, the same on every e-mail and statement: the year it was
+        recorded and its id ("2026-000042"). Offline gifts and failed payments too."""
+        return f"{self.created_at:%Y}-{self.pk:06d}" if self.pk and self.created_at else ""
+
+    @property
+    def failure_reason(self) -> str:
+        """Why a renewal failed, in the donor's words (donations.declines)."""
+        return declines.reason(self.decline_code)
 
     @property
     def refunded_display(self) -> str:
@@ -165,6 +188,7 @@ class Receipt(models.Model):
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("Payment received")
         RENEWAL_FAILED = "renewal_failed", _("Renewal failed")
+        RENEWAL_FINAL = "renewal_final", _("Renewal failed: Stripe's last attempt")
         CANCELLED = "cancelled", _("Donation cancelled")
         DISPUTE_OPENED = "dispute_opened", _("Dispute opened (to staff)")
         DISPUTE_CLOSED = "dispute_closed", _("Dispute closed (to staff)")

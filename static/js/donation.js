@@ -28,4 +28,43 @@
   presets.forEach(function (preset) {
     preset.addEventListener("change", function () { if (other) other.value = ""; });
   });
+
+  // Fee cover: "Add $0.91 so all of my $20 reaches you" for the amount chosen. The
+  // arithmetic is donations/fee_cover.py's, in whole numbers; the server computes
+  // what is charged.
+  var fee = form.querySelector("input[name=cover_fee]");
+  var feeLabel = fee && form.querySelector("label[for=" + fee.id + "]");
+  function chosenUnits() {
+    var typed = other ? other.value.replace(/[^0-9.]/g, "") : "";
+    if (typed !== "" && /^\d+(\.\d+)?$/.test(typed)) {
+      return Math.round(parseFloat(typed) * Math.pow(10, Number(fee.dataset.exponent)));
+    }
+    var checked = form.querySelector("input[name=amount]:checked");
+    return checked ? Number(checked.value) : 0;
+  }
+  function money(units) {
+    var exponent = Number(fee.dataset.exponent);
+    var value = units / Math.pow(10, exponent);
+    var whole = value === Math.floor(value);
+    return new Intl.NumberFormat("en-US", {
+      style: "currency", currency: fee.dataset.currency,
+      minimumFractionDigits: whole ? 0 : exponent, maximumFractionDigits: whole ? 0 : exponent,
+    }).format(value);
+  }
+  function coverOf(gift) {
+    var points = Number(fee.dataset.feeBasisPoints), unit = Number(fee.dataset.feeStep);
+    var total = Math.ceil((gift + Number(fee.dataset.feeFixed)) * 10000 / (10000 - points));
+    return Math.ceil(total / unit) * unit - gift;
+  }
+  function syncFee() {
+    var gift = chosenUnits();
+    if (!gift) return;
+    feeLabel.textContent = fee.dataset.wording
+      .replace("%(fee)s", money(coverOf(gift))).replace("%(gift)s", money(gift));
+  }
+  if (fee && feeLabel) {
+    form.addEventListener("input", syncFee);
+    form.addEventListener("change", syncFee);
+    syncFee();
+  }
 })();
