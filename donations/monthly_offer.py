@@ -39,8 +39,9 @@ def decline(session: SessionBase) -> None:
 
 def initial(donation: Donation) -> dict[str, Any]:
     """The offer as first shown: the gift's amount, every month, for a year."""
-    return {"other_amount": typed(donation.amount_cents, donation.currency),
-            "payment_count": MAX_COUNT}  # fmt: skip
+    return {"other_amount": typed(donation.gift_cents, donation.currency),
+            "payment_count": MAX_COUNT,
+            "cover_fee": "on" if donation.fee_cover_cents else ""}  # fmt: skip
 
 
 def checked(donation: Donation, data: dict[str, Any]) -> DonationForm:
@@ -50,6 +51,7 @@ def checked(donation: Donation, data: dict[str, Any]) -> DonationForm:
         {
             "other_amount": data.get("other_amount", ""),
             "payment_count": data.get("payment_count", ""),
+            "cover_fee": data.get("cover_fee", ""),
             "frequency": Frequency.MONTHLY,
             "first_name": donation.first_name,
             "last_name": donation.last_name,

@@ -33,6 +33,18 @@ def test_a_one_time_gift_is_offered_to_become_monthly(client, gift):
     assert 'name="other_amount" value="20.00"' in page and 'name="payment_count" value="12"' in page
 
 
+def test_a_gift_that_covered_the_fee_is_offered_monthly_the_same_way(client, gift, fake_stripe):
+    gift.update(amount_cents=2091, fee_cover_cents=91)
+    page = client.get(THANKS).content.decode()
+    assert "$20.91 ($20 and $0.91 for the processing fee)" in page
+    assert 'name="other_amount" value="20.00"' in page  # the gift, not what covered the fee
+    assert 'name="cover_fee" checked' in page
+    answer_checkout(fake_stripe, id="cs_2", url="https://checkout.stripe.com/c/pay/cs_2")
+    accept(client, cover_fee="on")
+    monthly = Donation.objects.get(upgraded_from=gift)
+    assert (monthly.amount_cents, monthly.fee_cover_cents) == (2091, 91)
+
+
 def test_a_monthly_gift_is_not_offered_it(client, gift):
     gift.frequency, gift.payment_count = "month", 3
     gift.save()

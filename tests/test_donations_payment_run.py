@@ -24,7 +24,10 @@ MISBEHAVIOUR_ROWS = [
     "paused one period", "campaign in JPY", "campaign in EUR",
 ]  # fmt: skip
 # What a donor does after giving.
-DONOR_ROWS = ["one time made monthly x3"]
+DONOR_ROWS = [
+    "one time made monthly x3", "fee covered one time $20", "fee covered monthly x3",
+    "renewal recovered by a new card",
+]  # fmt: skip
 
 
 def payment_run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,22 +1,26 @@
-"""Rows for what a donor does after giving, against the sandbox: a one-time gift made
-monthly from its thank-you page."""
+"""Rows for what a donor does when and after giving, against the sandbox: a one-time gift
+made monthly from its thank-you page, the processing fee covered (one time and monthly),
+a failed renewal recovered once the donor updated the card from the e-mail's link."""
 
 from __future__ import annotations
 
 import re
 from html import unescape
 
+from django.core import mail
 from django.urls import reverse
 
-from donations.models import Donation
+from donations.models import Donation, Payment
 from donations.testmode.harness import Harness, RunError, run_rows
 from donations.testmode.scenarios import Result
 from donations.testmode.visitor import Checkout, RowDonor, donation_of
-from stripe_testkit.cards import VISA
+from stripe_testkit.cards import FAILS_ON_RENEWAL, VISA
+from stripe_testkit.waiting import wait_until
 
 
 def run(harness: Harness) -> list[Result]:
-    return run_rows(harness, [_made_monthly], _Donor)
+    rows = [_made_monthly, _fee_covered_one_time, _fee_covered_monthly, _recovered_renewal]
+    return run_rows(harness, rows, _Donor)
 
 
 class _Donor(RowDonor):
@@ -54,4 +58,88 @@ def _made_monthly(harness: Harness, donor: _Donor) -> Result:
     if (made.amount_cents, made.payment_count, made.email) != (1000, 3, gift.email):
         result.notes.append(f"FAIL: made {made.amount_cents} x{made.payment_count}")
     result.notes.append(f"from {gift.amount_display} one time (paid: {gift.status})")
+    return result
+
+
+def _fee_covered_one_time(harness: Harness, donor: _Donor) -> Result:
+    """one time $20, the processing fee covered"""
+    result = Result("fee covered one time $20", "paid", expected_payments=1)
+    checkout = donor.donate(amount="2000", cover_fee="on")
+    donor.visitor.pay(checkout, VISA)
+    _record_fee_cover(harness, donation_of(checkout), result)
+    return result
+
+
+def _fee_covered_monthly(harness: Harness, donor: _Donor) -> Result:
+    """monthly $20 ×3, the processing fee covered"""
+    result = Result("fee covered monthly x3", "completed", expected_payments=3,
+                    expect_ended=True)  # fmt: skip
+    checkout = donor.donate(amount="2000", cover_fee="on", frequency="month", payment_count="3")
+    donor.visitor.pay(checkout, VISA)
+    subscription = _subscribed(harness, checkout)
+    harness.run_subscription_to_end(subscription, 3)
+    _record_fee_cover(harness, donation_of(checkout), result)
+    result.ended = harness.stripe.retrieve_subscription(subscription).status == "canceled"
+    return result
+
+
+def _subscribed(harness: Harness, checkout: Checkout) -> str:
+    """The donation's subscription, once the site has set its schedule."""
+    harness.wait_for_webhooks()
+    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
+    return donation_of(checkout).stripe_subscription_id
+
+
+def _record_fee_cover(harness: Harness, donation: Donation, result: Result) -> None:
+    """Each payment charged the gift and the fee cover, and what reached the balance
+    after Stripe's fee is the gift."""
+    harness.wait_for_webhooks()
+    harness.wait_for_queue()
+    donation.refresh_from_db()
+    result.status, result.payments = donation.status, donation.paid_payment_count()
+    payments = list(donation.payments.filter(status=Payment.Status.PAID))
+    if (donation.gift_cents, donation.fee_cover_cents) != (2000, 91):
+        result.notes.append(f"FAIL: recorded {donation.gift_cents} + {donation.fee_cover_cents}")
+    for payment in payments:
+        if (payment.amount_cents, payment.settled_cents) != (2091, 2000):
+            result.notes.append(
+                f"FAIL: charged {payment.amount_cents}, reached {payment.settled_cents}"
+            )
+    if payments:
+        first = payments[0]
+        result.notes.append(f"charged {first.amount_display}, fee {first.fee_display}, "
+                            f"net {first.settled_display} each")  # fmt: skip
+
+
+def _recovered_renewal(harness: Harness, donor: _Donor) -> Result:
+    """monthly ×3 whose renewal fails, recovered once the donor updates the card"""
+    result = Result("renewal recovered by a new card", "active", expected_payments=2,
+                    expect_ended=False)  # fmt: skip
+    checkout = donor.donate(amount="2000", frequency="month", payment_count="3")
+    donor.visitor.pay(checkout, FAILS_ON_RENEWAL)
+    subscription = _subscribed(harness, checkout)
+    harness.stripe.advance_one_period(subscription)  # the renewal fails
+    harness.wait_for_webhooks()
+    harness.wait_for_queue()
+    donation = donation_of(checkout)
+    notice = next((m for m in mail.outbox if m.to == [donation.email]
+                   and "could not be renewed" in m.subject), None)  # fmt: skip
+    link = re.search(r"^http\S+?(/donations/\S+/card/)$", notice.body, re.M) if notice else None
+    if notice is None or link is None:
+        raise RunError("No e-mail told the donor that the renewal failed, with a card link.")
+    result.notes.append("told: " + notice.body.split(": ", 1)[1].split(".")[0])
+    # One step: the e-mail's link (on the run's own site) opens Stripe's card page.
+    portal = donor.visitor.http.get(harness.site_url + link[1], timeout=30)
+    back = donor.visitor.http.post(portal.url, data={"card_number": VISA.number}, timeout=60)
+    if "is being tried again" not in back.text:
+        result.notes.append("FAIL: back on the donation's page, no word of the retry")
+    harness.wait_for_queue()
+    harness.wait_for_webhooks()
+    harness.wait_for_queue()
+    donation.refresh_from_db()
+    result.status, result.payments = donation.status, donation.paid_payment_count()
+    result.ended = donation.status not in Donation.RUNNING
+    recovered = donation.payments.filter(status=Payment.Status.PAID).exclude(failed_at=None)
+    if not recovered.exists():
+        result.notes.append("FAIL: the renewal is not counted as recovered")
     return result
