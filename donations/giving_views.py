@@ -6,12 +6,15 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from donations.giving_link import ask_for_link, donations_of, donor_for_giving_link
 from donations.ratelimits import email_key, ip_key, limited_by
+from donations.statement_pdf import render_pdf
+from donations.statements import statement_for, years_of
 
 
 class GivingLinkForm(forms.Form):
@@ -51,5 +54,34 @@ def all_giving(request: HttpRequest, token: str) -> HttpResponse:
     donor = donor_for_giving_link(token)
     if donor is None:
         return render(request, "donations/donor_link_invalid.html", status=404)
-    context = {"donations": donations_of(donor), "hours": settings.GIVING_LINK_MAX_AGE_HOURS}
+    context = {
+        "donations": donations_of(donor),
+        "hours": settings.GIVING_LINK_MAX_AGE_HOURS,
+        "years": years_of(donor),
+        "token": token,
+    }
     return render(request, "donations/all_giving.html", context)
+
+
+@cache_control(private=True, no_store=True)
+def statement(request: HttpRequest, token: str, year: int, pdf: bool = False) -> HttpResponse:
+    """A year's statement, as a page or a PDF, from the link to all of a donor's giving."""
+    donor = donor_for_giving_link(token)
+    if donor is None:
+        return render(request, "donations/donor_link_invalid.html", status=404)
+    found = statement_for(donor, year)
+    if not found.lines:
+        context = {"donations": donations_of(donor), "years": years_of(donor), "token": token,
+                   "hours": settings.GIVING_LINK_MAX_AGE_HOURS, "no_statement": year}  # fmt: skip
+        return render(request, "donations/all_giving.html", context, status=404)
+    if pdf:
+        response = HttpResponse(render_pdf(found), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="statement-{year}.pdf"'
+        return response
+    args = {"token": token, "year": year}
+    context = {
+        "statement": found,
+        "pdf_url": reverse("donations:statement-pdf", kwargs=args),
+        "back_url": reverse("donations:all-giving", kwargs={"token": token}),
+    }
+    return render(request, "donations/statement.html", context)

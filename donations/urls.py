@@ -14,6 +14,15 @@ urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
     path("donations/manage/", giving_views.manage, name="manage"),
     path("donations/all/<str:token>/", giving_views.all_giving, name="all-giving"),
+    path(
+        "donations/all/<str:token>/statement/<int:year>/", giving_views.statement, name="statement"
+    ),
+    path(
+        "donations/all/<str:token>/statement/<int:year>.pdf",
+        giving_views.statement,
+        {"pdf": True},
+        name="statement-pdf",
+    ),
     path("donations/<str:token>/", donor_views.donor_page, name="donor-page"),
     path("donations/<str:token>/card/", donor_views.donor_card, name="donor-card"),
 ]

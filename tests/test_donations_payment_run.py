@@ -26,7 +26,7 @@ MISBEHAVIOUR_ROWS = [
 # What a donor does after giving.
 DONOR_ROWS = [
     "one time made monthly x3", "fee covered one time $20", "fee covered monthly x3",
-    "renewal recovered by a new card",
+    "renewal recovered by a new card", "statement with a refund",
 ]  # fmt: skip
 
 

@@ -11,9 +11,10 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from donations import donors
+from donations import donors, statements
 from donations.admin_confirmation import confirmation, confirmed
 from donations.models import Donation, Donor, Payment, shown
 from donations.personal_data import erase_person
@@ -72,7 +73,7 @@ class DonorAdmin(admin.ModelAdmin):
               "created_at", "erased_at"]  # fmt: skip
     readonly_fields = ["email", "addresses_list", "giving", "payments", "created_at", "erased_at"]
     inlines = [DonationInline]
-    actions = ["merge_donors", "erase_donors"]
+    actions = ["merge_donors", "erase_donors", "send_last_years_statements"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Donor]:
         paid = Sum("donations__payments__amount_cents", filter=COUNTED)
@@ -98,6 +99,18 @@ class DonorAdmin(admin.ModelAdmin):
 
     def has_merge_donors_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("donations.merge_donors"))
+
+    def has_send_statements_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("donations.send_statements"))
+
+    @admin.action(description="Send last year's statement to the selected donors",
+                  permissions=["send_statements"])  # fmt: skip
+    def send_last_years_statements(self, request: HttpRequest, queryset: QuerySet[Donor]) -> None:
+        year = timezone.now().year - 1
+        queued, sent = statements.send_year(year, queryset)
+        self.message_user(request, f"{year} statements: {queued} queued to send, {sent} sent "
+                                   "before (never twice); donors who gave nothing that year "
+                                   "get none.")  # fmt: skip
 
     def has_erase_donors_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("donations.erase_personal_data"))

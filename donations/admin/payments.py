@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from donations.admin.base import ApiVersionFilter, PaymentFigures, ReadOnlyAdmin
 from donations.admin_actions import StaffPermissions, refund_payments
-from donations.models import Dispute, Payment, WebhookEvent, shown
+from donations.models import Dispute, Payment, Statement, WebhookEvent, shown
 
 
 @admin.register(Payment)
@@ -72,3 +72,13 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     @admin.display(description="Error")
     def short_error(self, obj: WebhookEvent) -> str:
         return obj.error[:120]
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyAdmin):
+    """Year-end statements: which were sent, and why one was not (yet)."""
+
+    list_display = ["donor", "year", "sent_at", "attempts", "error"]
+    list_filter = ["year", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["donor__email", "donor__last_name"]
+    list_select_related = ["donor"]

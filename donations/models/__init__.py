@@ -18,10 +18,11 @@ from donations.models.donations import NEVER_PAID, Donation, Frequency, Method, 
 from donations.models.donors import Donor, DonorEmail, donor_for, normalised
 from donations.models.events import WebhookEvent
 from donations.models.payments import Dispute, Payment, Receipt, RefundReason
+from donations.models.statements import Statement
 
 __all__ = [
     "NEVER_PAID", "Campaign", "Dispute", "Donation", "DonationBox", "Donor", "DonorEmail",
-    "Frequency", "Method", "Payment", "Receipt", "RefundReason", "WebhookEvent", "amount_limits",
-    "default_preset_amounts", "donor_for", "embed_origins", "is_reference", "net_received",
-    "normalised", "offered", "shown", "validate_preset_amounts",
+    "Frequency", "Method", "Payment", "Receipt", "RefundReason", "Statement", "WebhookEvent",
+    "amount_limits", "default_preset_amounts", "donor_for", "embed_origins", "is_reference",
+    "net_received", "normalised", "offered", "shown", "validate_preset_amounts",
 ]  # fmt: skip

@@ -9,8 +9,12 @@ from html import unescape
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from donations.models import Donation, Payment
+from donations import staff_actions
+from donations.models import Donation, Donor, Payment
+from donations.statement_pdf import text_of
+from donations.statements import send_year
 from donations.testmode.harness import Harness, RunError, run_rows
 from donations.testmode.scenarios import Result
 from donations.testmode.visitor import Checkout, RowDonor, donation_of
@@ -19,7 +23,8 @@ from stripe_testkit.waiting import wait_until
 
 
 def run(harness: Harness) -> list[Result]:
-    rows = [_made_monthly, _fee_covered_one_time, _fee_covered_monthly, _recovered_renewal]
+    rows = [_made_monthly, _fee_covered_one_time, _fee_covered_monthly, _recovered_renewal,
+            _statement_with_refund]  # fmt: skip
     return run_rows(harness, rows, _Donor)
 
 
@@ -142,4 +147,34 @@ def _recovered_renewal(harness: Harness, donor: _Donor) -> Result:
     recovered = donation.payments.filter(status=Payment.Status.PAID).exclude(failed_at=None)
     if not recovered.exists():
         result.notes.append("FAIL: the renewal is not counted as recovered")
+    return result
+
+
+def _statement_with_refund(harness: Harness, donor: _Donor) -> Result:
+    """a year's statement for a donor with a refund (its PDF read back)"""
+    result = Result("statement with a refund", "paid", expected_payments=1)
+    checkout = donor.donate(amount="3000")
+    donor.visitor.pay(checkout, VISA)
+    harness.wait_for_webhooks()
+    harness.wait_for_queue()
+    donation = donation_of(checkout)
+    payment = donation.payments.get()
+    staff_actions.refund(payment, 1000, seen_refunded_cents=0)  # as staff do in the admin
+    harness.wait_for_webhooks()
+    harness.wait_for_queue()
+    year = timezone.now().year
+    send_year(year, Donor.objects.filter(pk=donation.donor_id))
+    harness.wait_for_queue()
+    sent = [m for m in mail.outbox if m.to == [donation.email] and m.attachments]
+    if len(sent) != 1:
+        raise RunError(f"{len(sent)} statements were mailed to the donor (want 1).")
+    text = text_of(sent[0].attachments[0][1])
+    payment.refresh_from_db()
+    for wanted in ("$30", "$10", f"Total given in {year}: $20", payment.receipt_number,
+                   "No goods or services were provided"):  # fmt: skip
+        if wanted not in text:
+            result.notes.append(f"FAIL: the PDF lacks {wanted!r}")
+    donation.refresh_from_db()
+    result.status, result.payments = donation.status, donation.paid_payment_count()
+    result.notes.append(f"PDF: $30 paid, $10 refunded, $20 given; receipt {payment.receipt_number}")
     return result

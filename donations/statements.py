@@ -1,0 +1,161 @@
+"""Year-end statements for taxes: every payment a donor made in a calendar year, net of
+refunds, with its receipt number, the total per currency, and who the organisation is
+(its legal name, address and tax id: settings) — as a page and as a PDF
+(donations.statement_pdf).
+
+Staff send a year's statements with `manage.py send_statements --year N` (or the
+donors' admin action): a Statement row per donor and year is created once, and each
+is sent on the queue by a sender that claims it first, so a statement goes out at most
+once and a run stopped half-way is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from donations.models import Donor, Payment, Statement, shown
+from donations.statement_pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=10)
+NO_GOODS = (
+    "No goods or services were provided in return for these donations; they are gifts in full."
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    paid_at: datetime
+    receipt_number: str
+    campaign: str
+    amount: str
+    refunded: str
+    net: str
+
+
+@dataclass(frozen=True)
+class YearStatement:
+    donor: Donor
+    year: int
+    lines: list[Line]
+    totals: list[str]  # one per currency: "$1,250.50"
+    fee_covered: bool  # some payments include the processing fee the donor added
+    issued: date
+    organisation: str = ""
+    address: str = ""
+    tax_id: str = ""
+    no_goods: str = NO_GOODS
+
+
+def _payments(donor: Donor, year: int) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(donation__donor=donor, status__in=Payment.COUNTED)
+        .filter(paid_at__year=year)
+        .select_related("donation__campaign")
+        .order_by("paid_at", "pk")
+    )
+
+
+def years_of(donor: Donor) -> list[int]:
+    """The years in which `donor` made a payment, the latest first."""
+    paid = Payment.objects.filter(donation__donor=donor, status__in=Payment.COUNTED)
+    return sorted({when.year for when in paid.dates("paid_at", "year")}, reverse=True)
+
+
+def statement_for(donor: Donor, year: int) -> YearStatement:
+    lines, totals = [], defaultdict(int)
+    fee_covered = False
+    for payment in _payments(donor, year):
+        currency, net = payment.currency, payment.net_cents
+        lines.append(Line(
+            paid_at=payment.paid_at or payment.created_at, receipt_number=payment.receipt_number,
+            campaign=payment.donation.campaign.name, amount=payment.amount_display,
+            refunded=shown(payment.amount_cents - net, currency) if net != payment.amount_cents
+            else "–",
+            net=shown(net, currency),
+        ))  # fmt: skip
+        totals[currency] += net
+        fee_covered = fee_covered or payment.donation.fee_cover_cents > 0
+    return YearStatement(
+        donor=donor, year=year, lines=lines,
+        totals=[shown(cents, currency) for currency, cents in sorted(totals.items())],
+        fee_covered=fee_covered, issued=timezone.now().date(),
+        organisation=settings.ORGANISATION_LEGAL_NAME, address=settings.ORGANISATION_ADDRESS,
+        tax_id=settings.ORGANISATION_TAX_ID,
+    )  # fmt: skip
+
+
+def donors_who_gave(year: int) -> QuerySet[Donor]:
+    """Donors with a payment in `year` and an address to send to."""
+    paid = Payment.objects.filter(status__in=Payment.COUNTED, paid_at__year=year)
+    return Donor.objects.filter(
+        erased_at=None, donations__payments__in=paid
+    ).exclude(email="").distinct()  # fmt: skip
+
+
+def send_year(year: int, donors: QuerySet[Donor] | None = None) -> tuple[int, int]:
+    """Queue the statement of each donor (of `donors`, or all) who gave in `year` and
+    has not been sent it; (queued, already sent)."""
+    chosen = donors_who_gave(year)
+    if donors is not None:
+        chosen = chosen.filter(pk__in=donors.values("pk"))
+    queued = sent = 0
+    for donor in chosen.iterator():
+        with transaction.atomic():
+            statement, _ = Statement.objects.get_or_create(donor=donor, year=year)
+            if statement.sent_at is not None:
+                sent += 1
+                continue
+            send_statement.enqueue(statement.pk)
+            queued += 1
+    return queued, sent
+
+
+@task()
+def send_statement(statement_id: int) -> str:
+    """Claim the statement, mail it with its PDF, record it sent; a failure releases it
+    and raises, for the queue to try again."""
+    unclaimed = Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - STALE_CLAIM)
+    claimed = Statement.objects.filter(unclaimed, pk=statement_id, sent_at=None).update(
+        claimed_at=timezone.now()
+    )
+    if not claimed:
+        return "sent already, or being sent"
+    statement = Statement.objects.select_related("donor").get(pk=statement_id)
+    try:
+        message(statement_for(statement.donor, statement.year)).send()
+    except Exception as error:
+        failure = f"{type(error).__name__}: {error}"
+        Statement.objects.filter(pk=statement_id).update(
+            claimed_at=None, attempts=statement.attempts + 1, error=failure
+        )
+        raise
+    Statement.objects.filter(pk=statement_id).update(
+        sent_at=timezone.now(), attempts=statement.attempts + 1, error=""
+    )
+    return "sent"
+
+
+def message(statement: YearStatement) -> EmailMessage:
+    context = {
+        "statement": statement,
+        "manage_url": settings.SITE_URL + reverse("donations:manage"),
+        "site_name": settings.SITE_NAME,
+    }
+    subject = f"Your {statement.year} donation statement from {statement.organisation}"
+    body = render_to_string("donations/email/statement.txt", context)
+    email = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [statement.donor.email])
+    email.attach(f"statement-{statement.year}.pdf", render_pdf(statement), "application/pdf")
+    return email
