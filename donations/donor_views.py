@@ -80,15 +80,16 @@ def _tell_card_change(request: HttpRequest, donation: Donation, card: Card | Non
     if before is None or card is None:
         return
     if card.id != before:
-        messages.success(request, _(
+        told = _(
             "Your card is updated: the payments still to come will be taken from your "
             "%(brand)s ending in %(last4)s."
-        ) % {"brand": card.brand, "last4": card.last4})  # fmt: skip
+        ) % {"brand": card.brand, "last4": card.last4}
         if retry_failed_renewals(donation):
-            messages.info(request, _(
+            told += " " + _(
                 "The payment that failed is being tried again with this card now; "
                 "you will receive a receipt once it goes through."
-            ))  # fmt: skip
+            )
+        messages.success(request, told)
     else:
         messages.info(request, _("Your card was not changed."))
 

@@ -104,7 +104,7 @@ class DonationForm(forms.Form):
             PrependedText("other_amount", symbol(self.currency)),
             PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
             Div(Field("payment_count"), css_class="payment-count"),
-            Field("cover_fee", wrapper_class="fee-cover", **self._fee_attributes()),
+            Field("cover_fee", **self._fee_attributes()),
             Div(
                 Div(Field("first_name", autocomplete="given-name"), css_class="col-sm-6"),
                 Div(Field("last_name", autocomplete="family-name"), css_class="col-sm-6"),

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 
 from donations.donor_page import donor_link
 from donations.giving_link import giving_link
@@ -45,6 +46,7 @@ HOOKS = {
 CONTEXTS = {"amount-buttons", "article-summary", "donation-form", "page-item", "table-sm"}
 # What crispy-bootstrap5 marks each field with (its widget, required, in error).
 CRISPY_MARKERS = {
+    "checkboxinput",
     "emailinput",
     "has-danger",
     "numberinput",
@@ -104,6 +106,7 @@ def pages(client, fake_stripe, settings):
         campaign=article.donation_box.campaign,
     )
     PaymentFactory(donation=monthly)
+    PaymentFactory(donation=monthly, status="failed", paid_at=None, decline_code="expired_card")
     fake_stripe.answer(
         "GET",
         "/v1/checkout/sessions/cs_1",
@@ -151,6 +154,12 @@ def pages(client, fake_stripe, settings):
             "/donations/manage/", {"email": "ada@example.org"}
         ).content.decode(),
         "all my donations": client.get(giving_link(monthly.donor)).content.decode(),
+        "year-end statement": client.get(
+            f"{giving_link(monthly.donor)}statement/{timezone.now().year}/"
+        ).content.decode(),
+        "statement of a year without payments": client.get(
+            f"{giving_link(monthly.donor)}statement/2001/"
+        ).content.decode(),
         "404": client.get("/no/such/page/").content.decode(),
         **{
             name: render_to_string(name, request=request)

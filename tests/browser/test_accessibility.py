@@ -1,25 +1,9 @@
 """axe-core on the pages visitors see: no serious or critical violations."""
 
-import json
+from playwright.sync_api import expect
 
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
-
+from tests.browser.axe_audit import audit, describe
 from tests.browser.test_donating import fill_donor, pay
-
-SERIOUS = {"serious", "critical"}
-
-
-def audit(page: Page, artifacts, name: str) -> list[dict]:
-    results = Axe().run(page)
-    violations = results.response["violations"]
-    (artifacts / f"axe-{name}.json").write_text(json.dumps(violations, indent=2))
-    return [v for v in violations if v["impact"] in SERIOUS]
-
-
-def describe(violations):
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']]}"
-                     for v in violations)  # fmt: skip
 
 
 def test_home_page(page, site, artifacts):

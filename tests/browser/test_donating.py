@@ -5,8 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from donations.models import Donation
+from donations import fee_cover
+from donations.models import Donation, shown
 from stripe_testkit.cards import DECLINED, VISA, TestCard
+from tests.browser.axe_audit import audit, describe
 from tests.factories import StaffUserFactory
 
 
@@ -225,7 +227,6 @@ def test_the_same_donation_with_javascript_off(browser, site, delivered, javascr
 def test_a_one_time_gift_made_monthly_from_the_thank_you_page(
     page, site, delivered, artifacts, width
 ):
-    from tests.browser.test_accessibility import audit, describe
 
     page.set_viewport_size({"width": width, "height": 800})
     open_article(page, site)
@@ -264,3 +265,32 @@ def test_declining_the_monthly_offer_is_one_click(page, site):
     expect(page.get_by_role("region", name="Make it monthly?")).to_have_count(0)
     page.reload()
     expect(page.get_by_role("region", name="Make it monthly?")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_fee_cover_follows_the_amount_chosen_and_is_charged(
+    page, site, delivered, artifacts, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_article(page, site)
+    cover = page.get_by_role("checkbox", name=re.compile("so all of my"))
+    expect(cover).to_have_accessible_name("Add $0.61 so all of my $10 reaches you")
+    page.get_by_text("$20", exact=True).click()
+    expect(cover).to_have_accessible_name("Add $0.91 so all of my $20 reaches you")
+    page.get_by_label("Other amount").fill("1,250.50")
+    wanted = shown(fee_cover.cover(125050, "usd"), "usd")
+    expect(cover).to_have_accessible_name(f"Add {wanted} so all of my $1,250.50 reaches you")
+    page.get_by_text("$20", exact=True).click()
+    cover.check()
+    fill_donor(page)
+    page.get_by_role("button", name="Donate").click()
+    expect(page.get_by_test_id("amount")).to_have_text("20.91 USD")  # the sandbox's page
+    pay(page)
+    expect(page.get_by_test_id("amount")).to_have_text(
+        "$20.91 ($20 and $0.91 for the processing fee)"
+    )
+    serious = audit(page, artifacts, f"thanks-fee-covered-{width}")
+    assert not serious, describe(serious)
+    delivered()
+    payment = Donation.objects.get().payments.get()
+    assert (payment.amount_cents, payment.settled_cents) == (2091, 2000)

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from articles.models import Article
 from donations.models import Donation
-from tests.browser.test_accessibility import audit, describe
+from tests.browser.axe_audit import audit, describe
 from tests.browser.test_donating import fill_donor, pay, sign_in_staff
 from tests.factories import DonationFactory
 
