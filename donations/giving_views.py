@@ -72,7 +72,7 @@ def statement(request: HttpRequest, token: str, year: int, pdf: bool = False) ->
     found = statement_for(donor, year)
     if not found.lines:
         context = {"donations": donations_of(donor), "years": years_of(donor), "token": token,
-                   "hours": settings.GIVING_LINK_MAX_AGE_HOURS, "no_statement": year}  # fmt: skip
+                   "hours": settings.GIVING_LINK_MAX_AGE_HOURS, "no_statement": str(year)}  # fmt: skip
         return render(request, "donations/all_giving.html", context, status=404)
     if pdf:
         response = HttpResponse(render_pdf(found), content_type="application/pdf")

@@ -59,7 +59,15 @@ class YearStatement:
     no_goods: str = NO_GOODS
 
 
+def possible(year: int) -> bool:
+    """A year a statement can be for: none before the site, none in the future (and no
+    year a date cannot hold, typed into an address)."""
+    return 2000 <= year <= timezone.now().year
+
+
 def _payments(donor: Donor, year: int) -> QuerySet[Payment]:
+    if not possible(year):
+        return Payment.objects.none()
     return (
         Payment.objects.filter(donation__donor=donor, status__in=Payment.COUNTED)
         .filter(paid_at__year=year)
@@ -108,6 +116,8 @@ def donors_who_gave(year: int) -> QuerySet[Donor]:
 def send_year(year: int, donors: QuerySet[Donor] | None = None) -> tuple[int, int]:
     """Queue the statement of each donor (of `donors`, or all) who gave in `year` and
     has not been sent it; (queued, already sent)."""
+    if not possible(year):
+        raise ValueError(f"{year}: statements are for a year from 2000 to this one.")
     chosen = donors_who_gave(year)
     if donors is not None:
         chosen = chosen.filter(pk__in=donors.values("pk"))

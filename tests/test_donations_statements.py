@@ -3,7 +3,7 @@ numbers and totals per currency, as a page and a PDF; sent once per donor and ye
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from donations.giving_link import giving_link
 from donations.models import Donation, Statement, donor_for
@@ -103,6 +103,15 @@ def test_a_year_without_payments_says_so_and_a_link_opens_only_its_donors(client
     html = client.get(f"{giving_link(grace)}statement/2026/").content.decode()
     assert "$99" in html and "$30" not in html
     assert client.get("/donations/all/forged/statement/2026/").status_code == 404
+
+
+@pytest.mark.parametrize("year", ["0", "1999", "2999", "10000", "99999999999999999999"])
+def test_a_year_no_statement_can_be_for_is_a_clear_404_or_command_error(client, ada, year):
+    response = client.get(f"{giving_link(ada)}statement/{year}/")
+    assert response.status_code == 404
+    assert f"You made no payment in {year}" in response.content.decode()
+    with pytest.raises(CommandError, match="statements are for a year from 2000 to this one"):
+        call_command("send_statements", "--year", year, verbosity=0)
 
 
 def test_staff_send_last_years_statements_to_the_donors_they_select(staff_client, ada):

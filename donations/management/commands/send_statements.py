@@ -4,7 +4,7 @@ running it again after a failure sends only what is left."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from donations.statements import send_year
@@ -17,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=timezone.now().year - 1)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        queued, sent = send_year(options["year"])
+        try:
+            queued, sent = send_year(options["year"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"{options['year']}: {queued} statement(s) queued for the worker to send, "
