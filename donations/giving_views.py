@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from donations.giving_link import ask_for_link, donations_of, donor_for_giving_link
+from donations.models import Donor
 from donations.ratelimits import email_key, ip_key, limited_by
 from donations.statement_pdf import render_pdf
 from donations.statements import statement_for, years_of
@@ -54,13 +55,17 @@ def all_giving(request: HttpRequest, token: str) -> HttpResponse:
     donor = donor_for_giving_link(token)
     if donor is None:
         return render(request, "donations/donor_link_invalid.html", status=404)
-    context = {
+    return render(request, "donations/all_giving.html", _giving(donor, token))
+
+
+def _giving(donor: Donor, token: str) -> dict[str, object]:
+    """What the page of all of a donor's giving shows."""
+    return {
         "donations": donations_of(donor),
         "hours": settings.GIVING_LINK_MAX_AGE_HOURS,
         "years": years_of(donor),
         "token": token,
     }
-    return render(request, "donations/all_giving.html", context)
 
 
 @cache_control(private=True, no_store=True)
@@ -71,8 +76,7 @@ def statement(request: HttpRequest, token: str, year: int, pdf: bool = False) ->
         return render(request, "donations/donor_link_invalid.html", status=404)
     found = statement_for(donor, year)
     if not found.lines:
-        context = {"donations": donations_of(donor), "years": years_of(donor), "token": token,
-                   "hours": settings.GIVING_LINK_MAX_AGE_HOURS, "no_statement": str(year)}  # fmt: skip
+        context = _giving(donor, token) | {"no_statement": str(year)}
         return render(request, "donations/all_giving.html", context, status=404)
     if pdf:
         response = HttpResponse(render_pdf(found), content_type="application/pdf")
