@@ -178,11 +178,12 @@ def test_a_keyboard_only_donation(page, site, delivered):
     page.keyboard.press("ArrowRight")  # the amount radio group: $10 -> $20
     expect(page.locator("#id_amount_1")).to_be_checked()
     order = []
-    for _ in range(7):
+    for _ in range(8):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.name"))
     assert order == [
-        "other_amount", "frequency", "first_name", "last_name", "email", "note", "donate",
+        "other_amount", "frequency", "cover_fee", "first_name", "last_name", "email", "note",
+        "donate",
     ]  # fmt: skip
     page.keyboard.press("Shift+Tab")  # back to the note, then through the donor fields
     for _ in range(3):
