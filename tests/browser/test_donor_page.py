@@ -13,20 +13,21 @@ from playwright.sync_api import Page, expect
 from donations.giving_link import giving_link
 from donations.models import Donation
 from donations.statement_pdf import text_of
-from stripe_testkit.cards import FAILS_ON_RENEWAL, MASTERCARD
+from stripe_testkit.cards import FAILS_ON_RENEWAL, MASTERCARD, VISA, TestCard
 from stripe_testkit.waiting import wait_until
 from tests.browser.axe_audit import audit, describe
 from tests.browser.test_donating import fill_donor, open_article, pay
 
 
-def donate_monthly(page: Page, site) -> None:
+def donate_monthly(page: Page, site, card: TestCard = VISA) -> None:
+    """$10 a month, 3 times, paid with `card`, to the thank-you page."""
     open_article(page, site)
     page.get_by_text("$10", exact=True).click()
     page.get_by_label("Would you like to make regular donations?").select_option("month")
     page.get_by_label("How many times would you like this to recur?").fill("3")
     fill_donor(page)
     page.get_by_role("button", name="Donate").click()
-    pay(page)
+    pay(page, card)
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Ada!")
 
 
@@ -113,13 +114,7 @@ def test_a_failed_renewal_is_recovered_from_the_e_mails_card_link(
     page, site, delivered, site_sandbox_kit, artifacts, width
 ):
     page.set_viewport_size({"width": width, "height": 800})
-    open_article(page, site)
-    page.get_by_text("$10", exact=True).click()
-    page.get_by_label("Would you like to make regular donations?").select_option("month")
-    page.get_by_label("How many times would you like this to recur?").fill("3")
-    fill_donor(page)
-    page.get_by_role("button", name="Donate").click()
-    pay(page, FAILS_ON_RENEWAL)
+    donate_monthly(page, site, FAILS_ON_RENEWAL)
     delivered()
     wait_until(lambda: bool(Donation.objects.get().stripe_schedule_id), 30, "the schedule")
     site_sandbox_kit.advance_one_period(Donation.objects.get().stripe_subscription_id)
