@@ -18,6 +18,8 @@ from donations.currencies import MAXIMUM_CHARGE, exponent
 from donations.models import Campaign, Frequency, amount_limits, shown
 from donations.money import symbol
 
+# The fee cover's label for an amount (static/js/donation.js rewords it as the donor chooses).
+FEE_WORDING = _("Add %(fee)s so all of my %(gift)s reaches you")
 MIN_COUNT = 2
 MAX_COUNT = 12
 MAX_YEARLY_COUNT = 5
@@ -128,7 +130,7 @@ class DonationForm(forms.Form):
             "data_fee_step": fee_cover.step(self.currency),
             "data_currency": self.currency.upper(),
             "data_exponent": exponent(self.currency),
-            "data_wording": _("Add %(fee)s so all of my %(gift)s reaches you"),
+            "data_wording": FEE_WORDING,
         }
 
     def _word_fee_cover(self) -> None:
@@ -139,7 +141,7 @@ class DonationForm(forms.Form):
         if gift is None and not self.is_bound and self.campaign.offered_amounts:
             gift = self.campaign.offered_amounts[0]
         if gift:
-            self.fields["cover_fee"].label = _("Add %(fee)s so all of my %(gift)s reaches you") % {
+            self.fields["cover_fee"].label = FEE_WORDING % {
                 "fee": shown(fee_cover.cover(gift, self.currency), self.currency),
                 "gift": shown(gift, self.currency),
             }

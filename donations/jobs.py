@@ -91,7 +91,7 @@ def _send(donation: Donation) -> None:
 def retry_failed_renewals(donation: Donation) -> bool:
     """The donor has a new card: charge their failed renewals again now (on the queue);
     whether there were any."""
-    if not failed_renewals(donation):
+    if not failed_renewals(donation).exists():
         return False
     with transaction.atomic():
         retry_failed_renewals_task.enqueue(donation.pk)

@@ -14,10 +14,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from donations.donor_page import card_link, donor_link
 from donations.models import Donation, Payment, Receipt, shown
@@ -93,11 +91,6 @@ def _stale_claim() -> timedelta:
     return max(STALE_CLAIM_MIN, timedelta(seconds=10 * float(settings.EMAIL_TIMEOUT or 10)))
 
 
-def _unclaimed() -> Q:
-    """Not claimed, or claimed so long ago that its sender must have died mid-way."""
-    return Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - _stale_claim())
-
-
 def send_due(donation: Donation | None = None, *, strict: bool = False) -> int:
     """Send the receipts not sent yet (of one donation, or all); how many were sent.
     `strict`: raise ReceiptsNotSent when any is left unsent (for a retry)."""
@@ -105,7 +98,8 @@ def send_due(donation: Donation | None = None, *, strict: bool = False) -> int:
     if donation is not None:
         pending = pending.filter(donation=donation)
     sent = 0
-    for receipt in pending.filter(_unclaimed()).select_related("donation__campaign", "payment"):
+    unclaimed = Receipt.unclaimed(_stale_claim())
+    for receipt in pending.filter(unclaimed).select_related("donation__campaign", "payment"):
         sent += _send_once(receipt)
     if strict and pending.exists():
         raise ReceiptsNotSent(f"{pending.count()} receipt(s) not sent yet")
@@ -113,28 +107,19 @@ def send_due(donation: Donation | None = None, *, strict: bool = False) -> int:
 
 
 def _send_once(receipt: Receipt) -> int:
-    claimed = Receipt.objects.filter(_unclaimed(), pk=receipt.pk, sent_at=None).update(
-        claimed_at=timezone.now()
-    )
-    if not claimed:
+    if not receipt.claim(_stale_claim()):
         return 0  # another worker has it
     payment = receipt.payment
     if receipt.kind in DUNNING and payment and payment.status != Payment.Status.FAILED:
-        Receipt.objects.filter(pk=receipt.pk).update(
-            sent_at=timezone.now(), error="Not sent: the payment was made before it went out."
-        )
+        receipt.close_unsent("Not sent: the payment was made before it went out.")
         return 0
     try:
         message(receipt).send()
     except Exception as error:  # the mail server: released for a retry
         logger.warning("Receipt %s not sent: %s", receipt.pk, error)
-        Receipt.objects.filter(pk=receipt.pk).update(
-            claimed_at=None, attempts=receipt.attempts + 1, error=f"{type(error).__name__}: {error}"
-        )
+        receipt.release(error)
         return 0
-    Receipt.objects.filter(pk=receipt.pk).update(
-        sent_at=timezone.now(), attempts=receipt.attempts + 1, error=""
-    )
+    receipt.record_sent()
     return 1
 
 

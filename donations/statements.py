@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -137,24 +137,15 @@ def send_year(year: int, donors: QuerySet[Donor] | None = None) -> tuple[int, in
 def send_statement(statement_id: int) -> str:
     """Claim the statement, mail it with its PDF, record it sent; a failure releases it
     and raises, for the queue to try again."""
-    unclaimed = Q(claimed_at=None) | Q(claimed_at__lt=timezone.now() - STALE_CLAIM)
-    claimed = Statement.objects.filter(unclaimed, pk=statement_id, sent_at=None).update(
-        claimed_at=timezone.now()
-    )
-    if not claimed:
+    statement = Statement.objects.select_related("donor").filter(pk=statement_id).first()
+    if statement is None or not statement.claim(STALE_CLAIM):
         return "sent already, or being sent"
-    statement = Statement.objects.select_related("donor").get(pk=statement_id)
     try:
         message(statement_for(statement.donor, statement.year)).send()
     except Exception as error:
-        failure = f"{type(error).__name__}: {error}"
-        Statement.objects.filter(pk=statement_id).update(
-            claimed_at=None, attempts=statement.attempts + 1, error=failure
-        )
+        statement.release(error)
         raise
-    Statement.objects.filter(pk=statement_id).update(
-        sent_at=timezone.now(), attempts=statement.attempts + 1, error=""
-    )
+    statement.record_sent()
     return "sent"
 
 

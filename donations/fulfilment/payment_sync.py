@@ -79,12 +79,10 @@ def sync_payment(payment: Payment) -> None:
 
 
 def _record_decline(payment: Payment, decline_code: str) -> None:
-    """Why a renewal failed, for the e-mail that tells the donor (receipts)."""
-    values: dict[str, Any] = {"decline_code": decline_code[:60]}
-    if payment.stripe_sync_due_at is not None:  # no event since it was marked
-        values["stripe_sync_due_at"] = None
+    """Why a renewal failed, for the e-mail that tells the donor (receipts); marked
+    done unless an event marked the payment again meanwhile."""
     Payment.objects.filter(pk=payment.pk, stripe_sync_due_at=payment.stripe_sync_due_at).update(
-        **values
+        decline_code=decline_code[:60], stripe_sync_due_at=None
     )
 
 

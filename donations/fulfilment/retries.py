@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import QuerySet
+
 from donations.models import Donation, Payment
 from donations.stripe_gateway import CardError, InvalidRequestError, get_gateway
 
 logger = logging.getLogger(__name__)
 
 
-def failed_renewals(donation: Donation) -> list[Payment]:
-    return list(
-        donation.payments.filter(status=Payment.Status.FAILED).exclude(stripe_invoice_id="")
-    )
+def failed_renewals(donation: Donation) -> QuerySet[Payment]:
+    return donation.payments.filter(status=Payment.Status.FAILED).exclude(stripe_invoice_id="")
 
 
 def pay_failed_renewals(donation: Donation) -> int:

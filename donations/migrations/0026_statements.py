@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('error', models.TextField(blank=True)),
                 ('donor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='donations.donor')),

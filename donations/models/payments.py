@@ -10,6 +10,7 @@ from donations import declines
 from donations.models.amounts import shown
 from donations.models.campaigns import COUNTED
 from donations.models.donations import Donation
+from donations.models.outgoing import OutgoingMail
 
 
 class RefundReason(models.TextChoices):
@@ -177,7 +178,7 @@ class Dispute(models.Model):
         return f"{shown(self.amount_cents, self.currency)} {self.reason} ({self.status})"
 
 
-class Receipt(models.Model):
+class Receipt(OutgoingMail):
     """One e-mail to a donor: a payment's receipt, a failed renewal, a cancellation.
 
     Each is created once (unique per kind and payment, and refunded total for a
@@ -203,10 +204,6 @@ class Receipt(models.Model):
         default=0, help_text=_("A refund e-mail: the payment's refunded total it tells of.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from donations.models.donors import Donor
+from donations.models.outgoing import OutgoingMail
 
 
-class Statement(models.Model):
+class Statement(OutgoingMail):
     """A donor's statement for a year, as mailed (donations.statements). Created once per
     donor and year; a sender claims it before sending, so a re-run after a failure sends
     only those not sent yet."""
@@ -16,10 +16,6 @@ class Statement(models.Model):
     donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="statements")
     year = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-year", "donor"]

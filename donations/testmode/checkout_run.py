@@ -10,8 +10,7 @@ import json
 from donations.testmode import donor_side_run, misbehaviour_run, stripe_realities_run
 from donations.testmode.harness import Harness, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
-from donations.testmode.visitor import Checkout, Visitor, donation_of
-from stripe_testkit.waiting import wait_until
+from donations.testmode.visitor import Checkout, Visitor, donation_of, subscription_of
 
 
 def run(harness: Harness) -> list[Result]:
@@ -60,8 +59,7 @@ def _checkout(
 
 
 def _advance_through_renewals(harness: Harness, checkout: Checkout, scenario: Scenario) -> None:
-    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
-    harness.run_subscription_to_end(donation_of(checkout).stripe_subscription_id, scenario.count)
+    harness.run_subscription_to_end(subscription_of(checkout), scenario.count)
 
 
 def _record(harness: Harness, checkout: Checkout, scenario: Scenario, result: Result) -> None:

@@ -17,9 +17,8 @@ from donations.statement_pdf import text_of
 from donations.statements import send_year
 from donations.testmode.harness import Harness, RunError, run_rows
 from donations.testmode.scenarios import Result
-from donations.testmode.visitor import Checkout, RowDonor, donation_of
+from donations.testmode.visitor import Checkout, RowDonor, donation_of, subscription_of
 from stripe_testkit.cards import FAILS_ON_RENEWAL, VISA
-from stripe_testkit.waiting import wait_until
 
 
 def run(harness: Harness) -> list[Result]:
@@ -81,18 +80,11 @@ def _fee_covered_monthly(harness: Harness, donor: _Donor) -> Result:
                     expect_ended=True)  # fmt: skip
     checkout = donor.donate(amount="2000", cover_fee="on", frequency="month", payment_count="3")
     donor.visitor.pay(checkout, VISA)
-    subscription = _subscribed(harness, checkout)
+    subscription = subscription_of(checkout)
     harness.run_subscription_to_end(subscription, 3)
     _record_fee_cover(harness, donation_of(checkout), result)
     result.ended = harness.stripe.retrieve_subscription(subscription).status == "canceled"
     return result
-
-
-def _subscribed(harness: Harness, checkout: Checkout) -> str:
-    """The donation's subscription, once the site has set its schedule."""
-    harness.wait_for_webhooks()
-    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
-    return donation_of(checkout).stripe_subscription_id
 
 
 def _record_fee_cover(harness: Harness, donation: Donation, result: Result) -> None:
@@ -122,7 +114,7 @@ def _recovered_renewal(harness: Harness, donor: _Donor) -> Result:
                     expect_ended=False)  # fmt: skip
     checkout = donor.donate(amount="2000", frequency="month", payment_count="3")
     donor.visitor.pay(checkout, FAILS_ON_RENEWAL)
-    subscription = _subscribed(harness, checkout)
+    subscription = subscription_of(checkout)
     harness.stripe.advance_one_period(subscription)  # the renewal fails
     harness.wait_for_webhooks()
     harness.wait_for_queue()

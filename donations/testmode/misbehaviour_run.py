@@ -15,9 +15,8 @@ from articles.models import Article
 from donations.models import Campaign, Dispute, Donation, DonationBox
 from donations.testmode.harness import Harness, RunError, donation_article, run_rows
 from donations.testmode.scenarios import Result
-from donations.testmode.visitor import Checkout, Visitor, donation_of
+from donations.testmode.visitor import Checkout, Visitor, donation_of, subscription_of
 from stripe_testkit.cards import DISPUTED_AS_FRAUD, DISPUTED_NOT_RECEIVED, VISA, TestCard
-from stripe_testkit.waiting import wait_until
 
 CHAOS_SEED = 20261203
 
@@ -118,8 +117,7 @@ def _shuffled_monthly(harness: Harness, donor: _Donor) -> Result:
     webhooks.misbehave(CHAOS_SEED)
     try:
         checkout = donor.give(VISA, amount="2000", frequency="month", payment_count="3")
-        wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
-        subscription = donation_of(checkout).stripe_subscription_id
+        subscription = subscription_of(checkout)
         harness.run_subscription_to_end(subscription, 3)
     finally:
         webhooks.misbehave(None)
@@ -132,8 +130,7 @@ def _paused(harness: Harness, donor: _Donor) -> Result:
     """monthly x3 paused for one period, still 3 payments"""
     result = Result("paused one period", "completed", expected_payments=3, expect_ended=True)
     checkout = donor.give(VISA, amount="1000", frequency="month", payment_count="3")
-    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
-    subscription = donation_of(checkout).stripe_subscription_id
+    subscription = subscription_of(checkout)
     harness.stripe.pause(subscription)
     harness.wait_for_webhooks()
     _expect(result, "shown paused", donation_of(checkout).collection_paused, True)

@@ -11,6 +11,7 @@ import requests
 from donations.models import Donation
 from donations.testmode.harness import Harness, RunError, donation_article
 from stripe_testkit.cards import TestCard
+from stripe_testkit.waiting import wait_until
 
 _ERROR = re.compile(r"<strong>([^<]+)</strong>")
 _HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)"')
@@ -64,6 +65,13 @@ def donation_of(checkout: Checkout) -> Donation:
     if donation is None:
         raise RunError(f"No donation has the Checkout Session {checkout.session_id}")
     return donation
+
+
+def subscription_of(checkout: Checkout) -> str:
+    """The subscription of the checkout's donation, once the site has set its schedule
+    (the N payments): what renewals can be driven on."""
+    wait_until(lambda: bool(donation_of(checkout).stripe_schedule_id), 30, "the schedule")
+    return donation_of(checkout).stripe_subscription_id
 
 
 class RowDonor:
