@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # Anonymous visitors' pages from the page cache, without the rest of the stack.
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the address only (/es/…), never a cookie or the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "advocacy.context_processors.site",
+                "advocacy.context_processors.languages",
             ],
         },
     },
@@ -155,7 +158,11 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-LANGUAGE_CODE = "en-us"
+# The site in English at / and in Spanish at /es/ (i18n_patterns, advocacy/urls.py);
+# another language is a line here and its catalogue in locale/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

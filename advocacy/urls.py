@@ -1,5 +1,6 @@
 """Top-level URL configuration."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,11 +10,17 @@ from advocacy.health import healthz, worker_healthz
 from advocacy.views import favicon
 from articles.feeds import latest_articles
 from articles.sitemaps import ArticleSitemap
+from donations.views import stripe_webhook
 
-urlpatterns = [
+# What visitors read, in each language: English at /, Spanish at /es/.
+urlpatterns = i18n_patterns(
     path("", include("articles.urls")),
     path("", include("donations.urls")),
     path("feed/", latest_articles, name="feed"),
+    prefix_default_language=False,
+)
+urlpatterns += [
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path(
         "sitemap.xml",
         sitemap,

@@ -11,7 +11,6 @@ urlpatterns = [
     path("donate/thanks/monthly/", monthly_views.make_monthly, name="make-monthly"),
     path("donate/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
     path("donate/<slug:slug>/embed/", campaign_views.campaign_embed, name="campaign-embed"),
-    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
     path("donations/manage/", giving_views.manage, name="manage"),
     path("donations/all/<str:token>/", giving_views.all_giving, name="all-giving"),
     path(
