@@ -163,6 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["advocacy.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
