@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from donations.billing_periods import add_interval
 from donations.models import Donation, Payment
@@ -106,12 +107,12 @@ def cancel_remaining(donation: Donation) -> None:
     """Ask Stripe to stop the remaining payments (the page says it was asked at once;
     Stripe's event then records the cancellation)."""
     if not outlook(donation).can_cancel:
-        raise DonorPageError("There are no payments left to cancel.")
+        raise DonorPageError(_("There are no payments left to cancel."))
     try:
         cancel_now(donation)
     except StaffActionError as error:
         raise DonorPageError(
-            "We could not reach our payment provider. Nothing was changed; please try again."
+            _("We could not reach our payment provider. Nothing was changed; please try again.")
         ) from error
 
 
@@ -141,13 +142,13 @@ def card_on_file(donation: Donation) -> Card | None:
 def card_update_url(donation: Donation, return_url: str) -> str:
     """A Stripe Billing Portal session where the donor updates their card."""
     if not outlook(donation).can_update_card:
-        raise DonorPageError("This donation has no card to update.")
+        raise DonorPageError(_("This donation has no card to update."))
     try:
         session = get_gateway().create_billing_portal_session(
             donation.stripe_customer_id, return_url=return_url
         )
     except (StripeError, PaymentsNotConfigured) as error:
         raise DonorPageError(
-            "We could not reach our payment provider. Please try again in a moment."
+            _("We could not reach our payment provider. Please try again in a moment.")
         ) from error
     return str(session.url)
