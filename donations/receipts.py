@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from donations.donor_page import card_link, donor_link
 from donations.models import Donation, Payment, Receipt, shown
@@ -23,14 +25,15 @@ from donations.models import Donation, Payment, Receipt, shown
 logger = logging.getLogger(__name__)
 Kind = Receipt.Kind
 STALE_CLAIM_MIN = timedelta(seconds=2)
-SUBJECTS = {
-    Kind.PAYMENT: "Thank you: your donation to {campaign}",
-    Kind.RENEWAL_FAILED: "Your donation to {campaign} could not be renewed",
-    Kind.RENEWAL_FINAL: "Your donation to {campaign}: a payment could not be taken",
-    Kind.CANCELLED: "Your donation to {campaign} is cancelled",
-    Kind.DISPUTE_OPENED: "Dispute: a payment to {campaign} is disputed",
-    Kind.DISPUTE_CLOSED: "Dispute closed: a payment to {campaign}",
-    Kind.REFUND: "A refund of your donation to {campaign}",
+SUBJECTS: dict[str, Promise | str] = {
+    Kind.PAYMENT: _("Thank you: your donation to %(campaign)s"),
+    Kind.RENEWAL_FAILED: _("Your donation to %(campaign)s could not be renewed"),
+    Kind.RENEWAL_FINAL: _("Your donation to %(campaign)s: a payment could not be taken"),
+    Kind.CANCELLED: _("Your donation to %(campaign)s is cancelled"),
+    Kind.REFUND: _("A refund of your donation to %(campaign)s"),
+    # To staff: in English, as the admin is.
+    Kind.DISPUTE_OPENED: "Dispute: a payment to %(campaign)s is disputed",
+    Kind.DISPUTE_CLOSED: "Dispute closed: a payment to %(campaign)s",
 }
 TO_STAFF = (Kind.DISPUTE_OPENED, Kind.DISPUTE_CLOSED)
 
@@ -139,7 +142,7 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
         "manage_url": settings.SITE_URL + reverse("donations:manage"),
         "site_name": settings.SITE_NAME,
     }
-    subject = SUBJECTS[Kind(receipt.kind)].format(campaign=donation.campaign.name)
+    subject = str(SUBJECTS[Kind(receipt.kind)]) % {"campaign": donation.campaign.name}
     text = render_to_string("donations/email/receipt.txt", context)
     html = render_to_string("donations/email/receipt.html", context)
     email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [donation.email])
@@ -185,7 +188,7 @@ def _to_staff(receipt: Receipt) -> EmailMultiAlternatives:
         "dashboard_url": settings.STRIPE_DASHBOARD_URL,
         "site_name": settings.SITE_NAME,
     }  # fmt: skip
-    subject = SUBJECTS[Kind(receipt.kind)].format(campaign=donation.campaign.name)
+    subject = str(SUBJECTS[Kind(receipt.kind)]) % {"campaign": donation.campaign.name}
     text = render_to_string("donations/email/dispute.txt", context)
     return EmailMultiAlternatives(
         subject, text, settings.DEFAULT_FROM_EMAIL, list(settings.DISPUTE_NOTIFY_EMAILS)
