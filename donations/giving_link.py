@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from donations.donor_page import donor_link
@@ -74,7 +75,7 @@ def mail_giving_link(address: str) -> bool:
         "hours": settings.GIVING_LINK_MAX_AGE_HOURS,
         "site_name": settings.SITE_NAME,
     }
-    subject = f"Your donations to {settings.SITE_NAME}"
+    subject = _("Your donations to %(site)s") % {"site": settings.SITE_NAME}
     text = render_to_string("donations/email/giving_link.txt", context)
     email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address.strip()])
     email.attach_alternative(render_to_string("donations/email/giving_link.html", context),
