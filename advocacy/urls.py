@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from advocacy.health import healthz, worker_healthz
 from advocacy.views import favicon
 from articles.feeds import latest_articles
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import sections as sitemap_sections
 from donations.views import stripe_webhook
 
 # What visitors read, in each language: English at /, Spanish at /es/.
@@ -24,7 +24,7 @@ urlpatterns += [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"articles": ArticleSitemap}},
+        {"sitemaps": sitemap_sections()},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from articles import page_cache
 from articles.models import Article
 from articles.rendering import sanitize_html
-from articles.views import next_change
+from articles.views import current_language, next_change
 
 
 class LatestArticlesFeed(Feed):
@@ -39,7 +39,8 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_DESCRIPTION
 
     def items(self) -> QuerySet[Article]:
-        return Article.objects.published()[:20]
+        """The latest in the feed's language (/feed/ English, /es/feed/ Spanish)."""
+        return Article.objects.published().in_language(current_language())[:20]
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from articles.rendering import render_markdown
@@ -14,6 +16,9 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles the public may read: published and not dated in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language: str) -> ArticleQuerySet:
+        return self.filter(language=language)
 
 
 class Article(models.Model):
@@ -29,6 +34,16 @@ class Article(models.Model):
     )
     body = models.TextField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(editable=False, default="")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language the article is written in: its page is in this language."),
+    )  # fmt: skip
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The article this one translates: visitors switching language go from "
+                    "one to the other."),
+    )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -64,7 +79,36 @@ class Article(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        """The article's address in its own language (/es/articles/… in Spanish)."""
+        with translation.override(self.language):
+            return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """A translation translates an original (not another translation), in another
+        language than each article of its group."""
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk or original.translation_of_id is not None:
+            raise ValidationError(
+                {"translation_of": _("Choose the original article, not one of its translations.")}
+            )
+        taken = {code for code, a in original.versions().items() if a.pk != self.pk}
+        if self.language in taken:
+            raise ValidationError(
+                {"translation_of": _("That article already has a version in this language.")}
+            )
+
+    def versions(self, queryset: models.QuerySet[Article] | None = None) -> dict[str, Article]:
+        """Language → this article or its translation in that language (among
+        `queryset`): its original and the original's translations, in one query."""
+        original = self.translation_of_id or self.pk
+        chosen = (queryset if queryset is not None else Article.objects.all()).filter(
+            models.Q(pk=original) | models.Q(translation_of=original)
+        )
+        versions = {a.language: a for a in chosen.only("slug", "language")}
+        versions[self.language] = self
+        return versions
 
     @property
     def is_public(self) -> bool:

@@ -46,6 +46,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_path
 
 from articles.csrf_tokens import visitor_token
 from articles.gzip_pages import SegmentedPage
@@ -175,7 +176,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # The port is not part of the key: pages do not depend on it (their canonical
         # address is SITE_URL's), and a Host header with any port cannot fill the cache.
-        key = (request.scheme or "", split_domain_port(request.get_host())[0], request.path)
+        # Keyed on the language too (the address says it: /es/…), so that no page is
+        # ever served in another language than it was rendered in.
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        host = split_domain_port(request.get_host())[0]
+        key = (request.scheme or "", host, language, request.path)
         try:
             version = content_version()
         except Exception:  # the cache is down: the full stack still serves every page

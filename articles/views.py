@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
@@ -34,7 +35,10 @@ class ArticleListView(ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self) -> QuerySet[Article]:
-        return Article.objects.published().defer("body", "body_html")
+        """The published articles in the page's language."""
+        return (
+            Article.objects.published().in_language(current_language()).defer("body", "body_html")
+        )
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = public_page(super().render_to_response(context, **kwargs))
@@ -53,6 +57,10 @@ def next_change() -> datetime:
     return min(filter(None, [scheduled, next_new_year()]))
 
 
+def current_language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
 def visible_articles(request: HttpRequest) -> QuerySet[Article]:
     """Staff may preview drafts and future-dated articles; everyone else gets a 404."""
     if request.user.is_staff:
@@ -63,6 +71,8 @@ def visible_articles(request: HttpRequest) -> QuerySet[Article]:
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(visible_articles(request), slug=slug)
+    if article.language != current_language():  # an article is read in its language
+        return redirect(article.get_absolute_url())
     if not page_cache.rendering_for_cache(request):
         return render_article(request, article)
     # Rendered with sentinels for the per-visitor values (see page_cache).
@@ -85,6 +95,11 @@ def render_article(
 ) -> HttpResponse:
     """The article page. Other apps that put something on it (the donation box) pass
     what they need in `extra_context` when they answer a request of their own."""
+    # The language switcher and hreflang links go to the article's translations.
+    request.translations = {  # type: ignore[attr-defined]
+        code: version.get_absolute_url()
+        for code, version in article.versions(visible_articles(request)).items()
+    }
     context = {
         "article": article,
         # The site's own address, whatever Host the request named.

@@ -10,10 +10,12 @@ from crispy_forms.bootstrap import PrependedAppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donations import fee_cover, sources
-from donations.amount_field import AmountField, decimals_typed
+from donations.amount_field import AmountField, decimals_typed, number_pattern, page_locale
 from donations.currencies import MAXIMUM_CHARGE, exponent
 from donations.models import Campaign, Frequency, amount_limits, shown
 from donations.money import symbol
@@ -103,8 +105,8 @@ class DonationForm(forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("amount", template="donations/amount_buttons.html"),
-            PrependedText("other_amount", symbol(self.currency)),
-            PrependedAppendedText("frequency", _("I would like to make"), _("donation(s)")),
+            PrependedText("other_amount", symbol(self.currency, page_locale())),
+            self._frequency_field(),
             Div(Field("payment_count"), css_class="payment-count"),
             Field("cover_fee", **self._fee_attributes()),
             Div(
@@ -121,9 +123,22 @@ class DonationForm(forms.Form):
         )
         return helper
 
+    @staticmethod
+    def _frequency_field() -> PrependedText:
+        """ "I would like to make [monthly] donation(s)"; a language whose sentence ends
+        with the choice (Spanish: "Quiero hacer una donación [mensual]") translates the
+        second part as a blank."""
+        before = _("I would like to make")
+        # Translators: after the frequency's choice; a single space if the sentence ends there.
+        after = _("donation(s)").strip()
+        if after:
+            return PrependedAppendedText("frequency", before, after)
+        return PrependedText("frequency", before)
+
     def _fee_attributes(self) -> dict[str, object]:
         """What static/js/donation.js needs to reword the fee cover for any amount."""
         rule = fee_cover.pricing()
+        _shape, group, point = number_pattern(page_locale())
         return {
             "data_fee_basis_points": rule.basis_points,
             "data_fee_fixed": rule.fixed(self.currency),
@@ -131,6 +146,10 @@ class DonationForm(forms.Form):
             "data_currency": self.currency.upper(),
             "data_exponent": exponent(self.currency),
             "data_wording": FEE_WORDING,
+            # How the page's language writes numbers, to read and write amounts.
+            "data_locale": get_language() or settings.LANGUAGE_CODE,
+            "data_group": group,
+            "data_decimal": point,
         }
 
     def _word_fee_cover(self) -> None:

@@ -18,6 +18,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -59,13 +61,18 @@ def donations_of(donor: Donor) -> list[tuple[Donation, str]]:
 
 def ask_for_link(address: str) -> None:
     """Mail the link if `address` is a donor's; nothing is said either way."""
-    mail_giving_link.enqueue(address)
+    mail_giving_link.enqueue(address, get_language() or settings.LANGUAGE_CODE)
 
 
 @task()
-def mail_giving_link(address: str) -> bool:
-    """Send the link to `address` if it belongs to a donor with donations; whether one
-    was sent."""
+def mail_giving_link(address: str, language: str = settings.LANGUAGE_CODE) -> bool:
+    """Send the link to `address` if it belongs to a donor with donations, in the
+    language of the page it was asked on; whether one was sent."""
+    with translation.override(language):
+        return _mail_giving_link(address)
+
+
+def _mail_giving_link(address: str) -> bool:
     known = DonorEmail.objects.select_related("donor").filter(email=normalised(address)).first()
     if known is None or known.donor.erased_at or not _made(known.donor).exists():
         return False

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,12 @@ def message(receipt: Receipt) -> EmailMultiAlternatives:
     """The e-mail, as text and HTML: to the donor, or (a dispute) to staff."""
     if receipt.kind in TO_STAFF:
         return _to_staff(receipt)
+    with translation.override(receipt.donation.language):
+        return _to_donor(receipt)
+
+
+def _to_donor(receipt: Receipt) -> EmailMultiAlternatives:
+    """The donor's e-mail, in the language of their donation."""
     donation = receipt.donation
     context = {
         "receipt": receipt,

@@ -11,7 +11,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stripe.params.checkout import SessionCreateParams
 
@@ -94,6 +95,7 @@ def _donation_for_submission(
             token = None  # changed details or a finished attempt: a new donation
     fields = {name: details[name] for name in DETAIL_FIELDS}
     fields |= {name: details.get(name, "") for name in sources.FIELDS}
+    fields["language"] = get_language() or settings.LANGUAGE_CODE  # the page's language
     try:
         with transaction.atomic():
             donor = donor_for(details["email"], details["first_name"], details["last_name"])
@@ -112,7 +114,13 @@ def _donation_for_submission(
 
 
 def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:
-    """What we send to Stripe to open the Checkout page for `donation`."""
+    """What we send to Stripe to open the Checkout page for `donation`, in the donor's
+    language."""
+    with translation.override(donation.language):
+        return _checkout_session_params(donation, base_url=base_url)
+
+
+def _checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:
     name = _("Donation to %(campaign)s") % {"campaign": donation.campaign.name}
     metadata = {
         "donation_id": str(donation.pk),
@@ -136,6 +144,7 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
             }
         ],
         "customer_email": donation.email,
+        "locale": checkout_locale(donation.language),
         "client_reference_id": str(donation.pk),
         "metadata": metadata,
         "success_url": f"{thanks}?session_id={{CHECKOUT_SESSION_ID}}",
@@ -155,6 +164,19 @@ def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCrea
         params["line_items"][0]["price_data"]["recurring"] = recurring
         params["subscription_data"] = {"description": name, "metadata": metadata}
     return params
+
+
+# The languages Stripe Checkout is displayed in (its `locale` parameter).
+_CHECKOUT_LOCALES_WORDS = """
+    bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hi-IN hr hu id it ja ko lt lv ms
+    mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW"""
+CHECKOUT_LOCALES = frozenset(_CHECKOUT_LOCALES_WORDS.split())
+
+
+def checkout_locale(language: str) -> str:
+    """Stripe Checkout's locale for a site language ("es"), or "auto" (the browser's)
+    for one Checkout does not speak."""
+    return language if language in CHECKOUT_LOCALES else "auto"
 
 
 def resume_path(donation: Donation) -> str:

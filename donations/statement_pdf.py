@@ -1,4 +1,5 @@
-"""A year-end statement as a PDF (ReportLab), with the same content as its page.
+"""A year-end statement as a PDF (ReportLab), with the same content as its page, in
+the active language.
 
 Set in Bitstream Vera, which ReportLab ships: Latin scripts and the common currency
 signs ($, €, £, ¥) print with no system font installed.
@@ -10,6 +11,8 @@ from functools import cache
 from io import BytesIO
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -55,9 +58,10 @@ def _text(value: str) -> str:
 
 def _table(statement: YearStatement) -> Table:
     regular, bold = _fonts()
-    rows = [["Date", "Receipt no.", "Campaign", "Amount", "Refunded", "Net"]]
-    rows += [[f"{line.paid_at:%b %d, %Y}", line.receipt_number, line.campaign[:40], line.amount,
-              line.refunded, line.net] for line in statement.lines]  # fmt: skip
+    rows = [[_("Date"), _("Receipt no."), _("Campaign"), _("Amount"), _("Refunded"), _("Net")]]
+    rows += [[date_format(line.paid_at, "SHORT_DATE_FORMAT"), line.receipt_number,
+              line.campaign[:40], line.amount, line.refunded, line.net]
+             for line in statement.lines]  # fmt: skip
     table = Table(rows, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), regular, 9),
@@ -73,30 +77,38 @@ def render_pdf(statement: YearStatement) -> bytes:
     styles = _styles()
     donor = statement.donor
     who = f"{donor.first_name} {donor.last_name}".strip()
+    title = _("Donation statement %(year)s") % {"year": statement.year}
     story: list[Flowable] = [
-        Paragraph(_text(f"Donation statement {statement.year}"), styles["title"]),
+        Paragraph(_text(title), styles["title"]),
         Paragraph(_text(statement.organisation), styles["heading"]),
         Paragraph(_text(statement.address), styles["body"]),
-        Paragraph(_text(f"Tax id: {statement.tax_id}"), styles["body"]),
+        Paragraph(_text(_("Tax id: %(id)s") % {"id": statement.tax_id}), styles["body"]),
         Spacer(1, 0.2 * inch),
-        Paragraph(_text(f"For {who} <{donor.email}>"), styles["body"]),
-        Paragraph(_text(f"Issued {statement.issued:%B %d, %Y}"), styles["body"]),
+        Paragraph(
+            _text(_("For %(who)s <%(email)s>") % {"who": who, "email": donor.email}), styles["body"]
+        ),
+        Paragraph(
+            _text(_("Issued %(date)s") % {"date": date_format(statement.issued)}), styles["body"]
+        ),
         Spacer(1, 0.2 * inch),
         _table(statement),
         Spacer(1, 0.2 * inch),
         Paragraph(
-            _text(f"Total given in {statement.year}: " + ", ".join(statement.totals)),
+            _text(
+                _("Total given in %(year)s: %(totals)s")
+                % {"year": statement.year, "totals": ", ".join(statement.totals)}
+            ),
             styles["body"],
         ),
     ]
     if statement.fee_covered:
         story.append(
-            Paragraph("Amounts include the processing fee you chose to cover.", styles["small"])
+            Paragraph(_("Amounts include the processing fee you chose to cover."), styles["small"])
         )
     story += [Spacer(1, 0.2 * inch), Paragraph(_text(statement.no_goods), styles["body"])]
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=LETTER, title=f"Donation statement {statement.year}",
+        buffer, pagesize=LETTER, title=title,
         author=statement.organisation, leftMargin=inch, rightMargin=inch,
     )  # fmt: skip
     document.build(story)

@@ -6,7 +6,8 @@ refunds, with its receipt number, the total per currency, and who the organisati
 Staff send a year's statements with `manage.py send_statements --year N` (or the
 donors' admin action): a Statement row per donor and year is created once, and each
 is sent on the queue by a sender that claims it first, so a statement goes out at most
-once and a run stopped half-way is finished by running it again.
+once and a run stopped half-way is finished by running it again. A statement is mailed
+in the donor's language (that of their latest donation).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from donations.models import Donor, Payment, Statement, shown
@@ -30,7 +32,7 @@ from donations.statement_pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
-NO_GOODS = (
+NO_GOODS = _(
     "No goods or services were provided in return for these donations; they are gifts in full."
 )
 
@@ -56,7 +58,7 @@ class YearStatement:
     organisation: str = ""
     address: str = ""
     tax_id: str = ""
-    no_goods: str = NO_GOODS
+    no_goods: str = ""
 
 
 def possible(year: int) -> bool:
@@ -101,7 +103,7 @@ def statement_for(donor: Donor, year: int) -> YearStatement:
         totals=[shown(cents, currency) for currency, cents in sorted(totals.items())],
         fee_covered=fee_covered, issued=timezone.now().date(),
         organisation=settings.ORGANISATION_LEGAL_NAME, address=settings.ORGANISATION_ADDRESS,
-        tax_id=settings.ORGANISATION_TAX_ID,
+        tax_id=settings.ORGANISATION_TAX_ID, no_goods=str(NO_GOODS),
     )  # fmt: skip
 
 
@@ -124,7 +126,7 @@ def send_year(year: int, donors: QuerySet[Donor] | None = None) -> tuple[int, in
     queued = sent = 0
     for donor in chosen.iterator():
         with transaction.atomic():
-            statement, _ = Statement.objects.get_or_create(donor=donor, year=year)
+            statement, _created = Statement.objects.get_or_create(donor=donor, year=year)
             if statement.sent_at is not None:
                 sent += 1
                 continue
@@ -141,7 +143,8 @@ def send_statement(statement_id: int) -> str:
     if statement is None or not statement.claim(STALE_CLAIM):
         return "sent already, or being sent"
     try:
-        message(statement_for(statement.donor, statement.year)).send()
+        with translation.override(statement.donor.language):
+            message(statement_for(statement.donor, statement.year)).send()
     except Exception as error:
         statement.release(error)
         raise
@@ -155,7 +158,10 @@ def message(statement: YearStatement) -> EmailMessage:
         "manage_url": settings.SITE_URL + reverse("donations:manage"),
         "site_name": settings.SITE_NAME,
     }
-    subject = f"Your {statement.year} donation statement from {statement.organisation}"
+    subject = _("Your %(year)s donation statement from %(organisation)s") % {
+        "year": statement.year,
+        "organisation": statement.organisation,
+    }
     body = render_to_string("donations/email/statement.txt", context)
     email = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [statement.donor.email])
     email.attach(f"statement-{statement.year}.pdf", render_pdf(statement), "application/pdf")

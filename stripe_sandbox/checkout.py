@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from stripe_sandbox.api import Sandbox
 
 SESSION_LIFETIME = 24 * 3600
+# The languages Checkout is displayed in (Checkout Session's `locale`).
+_LOCALES_WORDS = """
+    auto bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hi-IN hr hu id it ja ko lt lv
+    ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW"""
+LOCALES = frozenset(_LOCALES_WORDS.split())
 
 
 def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +45,10 @@ def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
             else "You specified `payment` mode but passed a recurring price.",
             param="line_items[0][price_data][recurring]",
         )
+    locale = params.get("locale") or "auto"
+    if locale not in LOCALES:
+        choices = ", ".join(sorted(LOCALES))
+        raise StripeError(f"Invalid locale: must be one of {choices}", param="locale")
     quantity = int(item.get("quantity", 1))
     amount = price["unit_amount"] * quantity
     check_charge(amount, price["currency"], "line_items")
@@ -58,6 +67,7 @@ def create_session(sb: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
             "customer": params.get("customer"),
             "customer_email": params.get("customer_email"),
             "customer_details": None,
+            "locale": locale,
             "metadata": params.get("metadata", {}),
             "payment_intent": None,
             "subscription": None,

@@ -43,6 +43,7 @@ def test_staff_can_add_an_article(staff_client):
             "summary": "",
             "body": "Hello *world*",
             "status": "published",
+            "language": "en",
             "published_at_0": "2024-01-02",
             "published_at_1": "10:00:00",
         },

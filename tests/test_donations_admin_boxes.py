@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 ARTICLE_FORM = {
     "title": "Winter appeal", "slug": "winter-appeal", "author": "", "summary": "",
-    "body": "Give *now*.", "status": "published",
+    "body": "Give *now*.", "status": "published", "language": "en",
     "published_at_0": "2026-01-02", "published_at_1": "10:00:00",
 }  # fmt: skip
 

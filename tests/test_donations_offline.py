@@ -51,7 +51,7 @@ def test_a_receipt_goes_when_staff_ask_and_says_how_it_was_paid(staff_client, ca
     run_ready()
     (email,) = mail.outbox
     assert email.to == ["grace@example.org"]
-    assert "Paid by:  Bank transfer (Cheque 00123)" in email.body
+    assert "Paid by: Bank transfer (Cheque 00123)" in email.body
     assert "$250" in email.body
 
 

@@ -52,8 +52,8 @@ def test_a_renewal_gets_one_receipt_with_its_number_and_the_donors_page(
     assert mail.to == [subscribed.email]
     assert mail.subject == "Thank you: your donation to Defend 287(g)"
     assert "Thank you, Grace!" in mail.body
-    assert "  Amount:   $20\n" in mail.body
-    assert "Payment:  2 of 3 (monthly)" in mail.body
+    assert "  Amount: $20\n" in mail.body
+    assert "Payment: 2 of 3 (monthly)" in mail.body
     assert f"https://donate.example.org/donations/{subscribed.public_id}:" in mail.body
     html, mime = mail.alternatives[0]
     assert mime == "text/html" and "<td>2 of 3 (monthly)</td>" in html
@@ -207,7 +207,7 @@ def test_a_receipt_goes_through_a_real_smtp_server(post_event, smtp_server):
     (raw,) = smtp_server.messages
     text = raw.decode()
     assert "Subject: Thank you: your donation to Defend 287(g)" in text
-    assert "Thank you, Ada!" in text and "Amount:   $20\n" in text.replace("\r\n", "\n")
+    assert "Thank you, Ada!" in text and "Amount: $20\n" in text.replace("\r\n", "\n")
     assert "multipart/alternative" in text
 
 

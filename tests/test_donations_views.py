@@ -95,6 +95,7 @@ def test_exact_request_for_a_one_time_20(client, article, fake_stripe):
         "line_items[0][price_data][unit_amount]": "2000",
         "line_items[0][price_data][product_data][name]": "Donation to Defend 287(g)",
         "customer_email": "ada@example.org",
+        "locale": "en",
         "client_reference_id": str(donation.pk),
         "metadata[donation_id]": str(donation.pk),
         "metadata[campaign]": "defend-287g",

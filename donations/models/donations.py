@@ -7,6 +7,7 @@ from functools import reduce
 from operator import or_
 from typing import Literal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -128,6 +129,10 @@ class Donation(models.Model):
         help_text=_("Part of each payment the donor added to cover Stripe's fee (fee cover)."),
     )  # fmt: skip
     currency = models.CharField(max_length=3, default="usd")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The donor's language: their e-mails and Stripe Checkout use it."),
+    )  # fmt: skip
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     method = models.CharField(
         _("paid by"), max_length=20, choices=Method.choices, default=Method.CARD

@@ -3,6 +3,7 @@ every donation they made."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,12 @@ class Donor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.email or f"Donor {self.pk}"
+
+    @property
+    def language(self) -> str:
+        """The language of their latest donation: what the site writes to them in."""
+        latest = self.donations.order_by("-created_at", "-pk").values_list("language", flat=True)
+        return latest.first() or settings.LANGUAGE_CODE
 
 
 class DonorEmail(models.Model):

@@ -34,8 +34,11 @@
   // what is charged.
   var fee = form.querySelector("input[name=cover_fee]");
   var feeLabel = fee && form.querySelector("label[for=" + fee.id + "]");
+  // Amounts as the page's language writes them: "1,250.50" in English, "1.250,50" in
+  // Spanish (the form's rules, donations/amount_field.py, decide what is accepted).
   function chosenUnits() {
-    var typed = other ? other.value.replace(/[^0-9.]/g, "") : "";
+    var typed = other ? other.value.split(fee.dataset.group).join("") : "";
+    typed = typed.split(fee.dataset.decimal).join(".").replace(/[^0-9.]/g, "");
     if (typed !== "" && /^\d+(\.\d+)?$/.test(typed)) {
       return Math.round(parseFloat(typed) * Math.pow(10, Number(fee.dataset.exponent)));
     }
@@ -46,8 +49,8 @@
     var exponent = Number(fee.dataset.exponent);
     var value = units / Math.pow(10, exponent);
     var whole = value === Math.floor(value);
-    return new Intl.NumberFormat("en-US", {
-      style: "currency", currency: fee.dataset.currency,
+    return new Intl.NumberFormat(fee.dataset.locale, {
+      style: "currency", currency: fee.dataset.currency, useGrouping: "always",
       minimumFractionDigits: whole ? 0 : exponent, maximumFractionDigits: whole ? 0 : exponent,
     }).format(value);
   }

@@ -2,3 +2,4 @@
 English format abbreviates the month)."""
 
 DATE_FORMAT = "F j, Y"
+SHORT_DATE_FORMAT = "M j, Y"  # "Dec 4, 2026" in a statement's table
