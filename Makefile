@@ -10,7 +10,7 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: run serve bench css test test-quick browser lint format install install-dev payment-run sandbox \
-	load-test clean
+	load-test clean messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,23 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
+# The translations Django reads (locale/*/LC_MESSAGES/django.mo), compiled from the .po
+# files with Babel: no gettext tools needed to run the site.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+$(MESSAGES): %.mo: %.po $(VENV)/.installed-run
+	$(BIN)/python scripts/messages compile
+messages: $(MESSAGES)
+
+# Every string marked for translation is translated, none fuzzy: the catalogues made
+# again from the code (makemessages needs gettext: scripts/apt-install gettext), then
+# checked, then compiled by Django's compilemessages (msgfmt checks them too).
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=stripe_sandbox --ignore=tests \
+	--ignore=staticfiles --ignore=artifacts
+messages-check: $(VENV)/.installed-run
+	$(BIN)/python manage.py makemessages --all --add-location=file $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python scripts/messages check
+	$(BIN)/python manage.py compilemessages $(MAKEMESSAGES_IGNORE)
+
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
@@ -33,20 +50,20 @@ install-dev: $(VENV)/.installed-dev
 		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env for development (DEBUG=true)."
 
-run: $(VENV)/.installed-run .env
+run: $(VENV)/.installed-run .env messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) scripts/run-site
 
 # Production: gunicorn (gunicorn.conf.py), DEBUG off whatever .env says.
-serve: $(VENV)/.installed-run .env
+serve: $(VENV)/.installed-run .env messages
 	DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false HOST=$(HOST) PORT=$(PORT) scripts/run-site --production
 
 # A test-mode payment run: offline against its own sandbox, or Stripe test mode with a sk_test_ key.
-payment-run: $(VENV)/.installed-run
+payment-run: $(VENV)/.installed-run messages
 	$(BIN)/python manage.py payment_run
 
 # The payments sandbox alone (webhooks to the site on $(PORT), signed with the
@@ -64,7 +81,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 # Throughput and latency of the production set-up against a static file (README: Performance).
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-run messages
 	scripts/bench
 
 # static/css/site.css from scss/ (Bootstrap's Sass, cut to what the site uses); Node.js + npm.
@@ -76,10 +93,10 @@ browser:
 
 # The whole suite: lint, types, unit, integration (sandbox over HTTP), payment runs and
 # real-browser tests. `make test-quick` skips the browser tests.
-test: lint browser
+test: lint browser messages
 	$(BIN)/pytest
 
-test-quick: lint
+test-quick: lint messages
 	$(BIN)/pytest -m "not browser"
 
 clean:

@@ -23,7 +23,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from donations.currencies import THREE_DECIMAL, WHOLE_UNITS_ONLY, exponent
-from donations.money import format_money, symbol
+from donations.money import format_money, symbol, typed
 
 
 def decimals_typed(currency: str) -> int:
@@ -47,6 +47,13 @@ def number_pattern(locale: str) -> tuple[re.Pattern[str], str, str]:
     group, point = get_group_symbol(locale), get_decimal_symbol(locale)
     g, d = re.escape(group), re.escape(point)
     return re.compile(rf"^-?\s*(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{d}\d+)?$"), group, point
+
+
+def as_typed(minor: int, currency: str) -> str:
+    """An amount as a person types it on this page: "12.50" in English, "12,50" in
+    Spanish (no grouping)."""
+    _shape, _group, point = number_pattern(page_locale())
+    return typed(minor, currency).replace(".", point)
 
 
 def examples(currency: str, locale: str) -> str:

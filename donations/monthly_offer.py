@@ -15,9 +15,9 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 
 from donations import sources
+from donations.amount_field import as_typed
 from donations.forms import MAX_COUNT, DonationForm
 from donations.models import Donation, Frequency
-from donations.money import typed
 from donations.services import start_donation
 
 DECLINED = "monthly-offer-declined"
@@ -39,7 +39,7 @@ def decline(session: SessionBase) -> None:
 
 def initial(donation: Donation) -> dict[str, Any]:
     """The offer as first shown: the gift's amount, every month, for a year."""
-    return {"other_amount": typed(donation.gift_cents, donation.currency),
+    return {"other_amount": as_typed(donation.gift_cents, donation.currency),
             "payment_count": MAX_COUNT,
             "cover_fee": "on" if donation.fee_cover_cents else ""}  # fmt: skip
 

@@ -18,9 +18,9 @@ from stripe.params.checkout import SessionCreateParams
 
 from articles.models import Article
 from donations import lifecycle, sources
+from donations.amount_field import as_typed
 from donations.lifecycle import Event
 from donations.models import Campaign, Donation, Frequency, donor_for
-from donations.money import typed
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def resume_initial(token: str, *, campaign: Campaign) -> dict[str, Any]:
     if donation.gift_cents in campaign.offered_amounts:
         initial["amount"] = str(donation.gift_cents)
     else:
-        initial["other_amount"] = typed(donation.gift_cents, donation.currency)
+        initial["other_amount"] = as_typed(donation.gift_cents, donation.currency)
     if not donation.is_recurring:
         initial["payment_count"] = None
     return initial

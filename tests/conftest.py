@@ -1,9 +1,11 @@
 import threading
+from pathlib import Path
 
 import pytest
 import stripe
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 
 from articles import page_cache
 from donations import stripe_gateway
@@ -42,6 +44,23 @@ def _fresh_cache(request):
         request.getfixturevalue("_django_db_helper")
         for alias in settings.CACHES:
             caches[alias].clear()
+
+
+def pytest_sessionstart(session):
+    """The Spanish tests read the compiled catalogues `make test` builds from the .po."""
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            pytest.exit(f"{mo} is missing or older than its .po: run `make messages`.", 2)
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    """Each test starts in the default language (a request in Spanish leaves its thread
+    in Spanish, as Django's LocaleMiddleware does)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

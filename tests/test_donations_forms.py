@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from donations.forms import DonationForm
 from tests.factories import CampaignFactory, donation_form_data
@@ -150,3 +151,47 @@ def test_the_box_shows_the_campaigns_currency():
     assert form.fields["amount"].choices == [("1000", "¥1,000"), ("3000", "¥3,000")]
     assert form.fields["other_amount"].label == "Other amount (JPY)"
     assert form.fields["other_amount"].widget.attrs["inputmode"] == "numeric"
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "units"),
+    [
+        ("usd", "1.250,50", 125050),
+        ("usd", "12,50", 1250),
+        ("usd", "12,50 US$", 1250),
+        ("usd", "US$ 7", 700),
+        ("eur", "1.250,50 €", 125050),
+        ("jpy", "2.500", 2500),
+    ],
+)
+def test_in_spanish_an_amount_is_read_as_spanish_writes_it(currency, typed, units):
+    campaign = CampaignFactory(currency=currency, preset_amounts=[units])
+    with translation.override("es"):
+        form = DonationForm(donation_form_data(amount="", other_amount=typed), campaign=campaign)
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_cents"] == units
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "message"),
+    [
+        (
+            "usd",
+            "12.50",
+            "Escriba un importe en dólares estadounidenses, como 25, 12,50 o 1.250,50.",
+        ),
+        ("usd", "1.50", "como 25, 12,50 o 1.250,50"),  # a grouping point needs three digits
+        (
+            "jpy",
+            "12,5",
+            "Los importes en yenes japoneses son números enteros, como 1.000 o 25.000.",
+        ),
+        ("usd", "0,30", "Las donaciones deben ser de entre 1\xa0US$ y 10.000\xa0US$."),
+    ],
+)
+def test_in_spanish_what_could_be_read_two_ways_is_refused(currency, typed, message):
+    with translation.override("es"):
+        form = DonationForm(donation_form_data(amount="", other_amount=typed),
+                            campaign=CampaignFactory(currency=currency))  # fmt: skip
+        assert not form.is_valid()
+        assert message in " ".join(form.errors["other_amount"])

@@ -15,6 +15,7 @@ from donations.giving_link import (
     mail_giving_link,
 )
 from donations.models import Donation, donor_for
+from jobs.worker import run_ready
 from tests.factories import DonationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,11 @@ def test_the_link_is_mailed_to_a_donors_address_only(ada, mailoutbox, settings):
     assert "It works for 24 hours." in mail.body
     assert mail_giving_link.call("nobody@example.org") is False
     assert len(mailoutbox) == 1
+
+
+def test_asked_on_a_spanish_page_the_link_comes_in_spanish(ada, client, mailoutbox):
+    client.post("/es/donations/manage/", {"email": "ada@example.org"})
+    run_ready()
+    (mail,) = mailoutbox
+    assert mail.subject == "Sus donaciones a Advocacy"
+    assert "Hola, Ada:" in mail.body and "/es/donations/all/" in mail.body

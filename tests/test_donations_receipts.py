@@ -225,3 +225,32 @@ def test_a_receipt_whose_sender_died_is_sent_later_once(mailoutbox):
     busy.refresh_from_db()
     assert stale.sent_at is not None
     assert busy.sent_at is None  # another sender is on it right now
+
+
+def test_a_spanish_donors_e_mails_are_in_spanish(post_event, fake_stripe, subscribed, mailoutbox,
+                                                  settings):  # fmt: skip
+    settings.SITE_URL = "https://donate.example.org"
+    subscribed.language = "es"
+    subscribed.save()
+    post_event(invoice_paid(fake_stripe, invoice(subscribed, 1)))
+    retry = int(datetime(2027, 3, 4, 9, tzinfo=UTC).timestamp())
+    failed = invoice(subscribed, 2)
+    post_event(invoice_failed(fake_stripe, failed, "expired_card", next_payment_attempt=retry))
+    ended = subscription(subscribed, "canceled")
+    post_event(subscription_event(fake_stripe, "customer.subscription.deleted", ended))
+    paid, renewal, cancelled = mailoutbox
+    assert paid.subject == "Gracias: su donación a Defend 287(g)"
+    assert "¡Gracias, Grace!" in paid.body and "  Importe: 20\xa0US$\n" in paid.body
+    assert "  Pago: 1 de 3 (mensual)" in paid.body
+    assert f"https://donate.example.org/es/donations/{subscribed.public_id}:" in paid.body
+    html, _mime = paid.alternatives[0]
+    assert '<html lang="es">' in html and "<td>1 de 3 (mensual)</td>" in html
+    assert renewal.subject == "No se pudo renovar su donación a Defend 287(g)"
+    assert "no se pudo renovar su donación mensual" in renewal.body.lower()
+    assert "su tarjeta está vencida." in renewal.body
+    assert "Stripe lo intentará de nuevo el 4 de marzo de 2027." in renewal.body
+    assert "/es/donations/" in renewal.body
+    assert cancelled.subject == "Su donación a Defend 287(g) está cancelada"
+    assert "No se cobrará nada más." in cancelled.body
+    # The site's own language is left as it was.
+    assert Donation.Status.PENDING.label == "Pending"

@@ -531,3 +531,37 @@ def test_checkout_is_asked_in_the_campaigns_currency_and_unit(
     assert form["line_items[0][price_data][currency]"] == currency
     assert form["line_items[0][price_data][unit_amount]"] == sent
     assert Donation.objects.get().currency == currency
+
+
+def test_a_spanish_pages_donation_is_spanish_down_to_checkout(client, fake_stripe):
+    spanish = CampaignArticleFactory(language="es", title="La ofensiva contra el 287(g)")
+    html = client.get(spanish.get_absolute_url()).content.decode()
+    for text in ("Está donando a:", "¿Cuánto le gustaría donar?", ">20\xa0US$</label>",
+                 "Quiero hacer una donación", 'value="Donar"', "Correo electrónico"):  # fmt: skip
+        assert text in html, text
+    assert "donation(s)" not in html  # the Spanish sentence ends with the choice
+    answer_checkout(fake_stripe)
+    response = donate(client, spanish, amount="", other_amount="1.250,50", frequency="month",
+                      payment_count="3")  # fmt: skip
+    assert response.status_code == 303
+    donation = Donation.objects.get()
+    assert (donation.language, donation.amount_cents) == ("es", 125050)
+    form = fake_stripe.requests[0].form
+    assert form["locale"] == "es"
+    assert form["line_items[0][price_data][product_data][name]"] == "Donación a Defend 287(g)"
+    assert "/es/donate/thanks/?session_id=" in form["success_url"]
+    assert form["cancel_url"].startswith(f"http://testserver/es/articles/{spanish.slug}/?resume=")
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [("12.50", "como 25, 12,50 o 1.250,50"), ("1,505", "no haya más de 2 dígitos decimales")],
+)
+def test_spanish_amounts_refuse_what_english_would_read(client, article, fake_stripe, typed,
+                                                         problem):  # fmt: skip
+    spanish = CampaignArticleFactory(language="es")
+    response = donate(client, spanish, amount="", other_amount=typed)
+    html = response.content.decode()
+    assert response.status_code == 200 and problem in html
+    assert f'value="{typed}"' in html  # what was typed is kept
+    assert Donation.objects.count() == 0

@@ -111,3 +111,12 @@ def test_one_time_mode_refuses_a_recurring_price(sandbox_client):
     params["mode"] = "payment"
     with pytest.raises(stripe.InvalidRequestError, match="recurring price"):
         sandbox_client.v1.checkout.sessions.create(params)
+
+
+def test_a_session_keeps_its_locale_and_an_unknown_one_is_refused(sandbox_client):
+    session = sandbox_client.v1.checkout.sessions.create({**session_params(), "locale": "es"})
+    assert session.locale == "es"
+    assert sandbox_client.v1.checkout.sessions.create(session_params()).locale == "auto"
+    with pytest.raises(stripe.InvalidRequestError, match="Invalid locale") as error:
+        sandbox_client.v1.checkout.sessions.create({**session_params(), "locale": "klingon"})
+    assert error.value.param == "locale"

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donations.models.amounts import shown
 from donations.models.campaigns import COUNTED, Campaign
@@ -97,15 +98,15 @@ class DonationQuerySet(models.QuerySet):
 
 class Donation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        PAID = "paid", _("Paid")
-        ACTIVE = "active", _("Active (recurring)")
-        PAST_DUE = "past_due", _("Past due")
-        COMPLETED = "completed", _("Completed (all payments made)")
-        CANCELED = "canceled", _("Cancelled")
-        EXPIRED = "expired", _("Checkout abandoned")
-        FAILED = "failed", _("Failed")
-        REFUNDED = "refunded", _("Refunded")
+        PENDING = "pending", pgettext_lazy("donation", "Pending")
+        PAID = "paid", pgettext_lazy("donation", "Paid")
+        ACTIVE = "active", pgettext_lazy("donation", "Active (recurring)")
+        PAST_DUE = "past_due", pgettext_lazy("donation", "Past due")
+        COMPLETED = "completed", pgettext_lazy("donation", "Completed (all payments made)")
+        CANCELED = "canceled", pgettext_lazy("donation", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("donation", "Checkout abandoned")
+        FAILED = "failed", pgettext_lazy("donation", "Failed")
+        REFUNDED = "refunded", pgettext_lazy("donation", "Refunded")
 
     RUNNING = (Status.ACTIVE, Status.PAST_DUE)  # a recurring donation still taking payments
 
