@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import json
 
-from donations.testmode import donor_side_run, misbehaviour_run, stripe_realities_run
+from donations.testmode import (
+    donor_side_run,
+    misbehaviour_run,
+    spanish_run,
+    stripe_realities_run,
+)
 from donations.testmode.harness import Harness, donation_article, progress
 from donations.testmode.scenarios import DUPLICATE_OF, SCENARIOS, Result, Scenario
 from donations.testmode.visitor import Checkout, Visitor, donation_of, subscription_of
@@ -41,6 +46,7 @@ def run(harness: Harness) -> list[Result]:
         + stripe_realities_run.run(harness)
         + misbehaviour_run.run(harness)
         + donor_side_run.run(harness)
+        + spanish_run.run(harness)
     )
 
 
