@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language from the address only (/es/…), never a cookie or the browser's.
-    "django.middleware.locale.LocaleMiddleware",
+    "advocacy.languages.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

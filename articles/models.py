@@ -87,11 +87,24 @@ class Article(models.Model):
         """A translation translates an original (not another translation), in another
         language than each article of its group."""
         original = self.translation_of
+        translated = self.translations.all() if self.pk else Article.objects.none()
         if original is None:
+            if translated.filter(language=self.language).exists():
+                raise ValidationError(
+                    {"language": _("A translation of this article is in that language.")}
+                )
             return
         if original.pk == self.pk or original.translation_of_id is not None:
             raise ValidationError(
                 {"translation_of": _("Choose the original article, not one of its translations.")}
+            )
+        if translated.exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "This article has translations of its own: it is an original."
+                    )
+                }
             )
         taken = {code for code, a in original.versions().items() if a.pk != self.pk}
         if self.language in taken:

@@ -46,8 +46,8 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language_from_path
 
+from advocacy.languages import language_of
 from articles.csrf_tokens import visitor_token
 from articles.gzip_pages import SegmentedPage
 
@@ -178,9 +178,8 @@ class PageCacheMiddleware:
         # address is SITE_URL's), and a Host header with any port cannot fill the cache.
         # Keyed on the language too (the address says it: /es/…), so that no page is
         # ever served in another language than it was rendered in.
-        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         host = split_domain_port(request.get_host())[0]
-        key = (request.scheme or "", host, language, request.path)
+        key = (request.scheme or "", host, language_of(request.path_info), request.path)
         try:
             version = content_version()
         except Exception:  # the cache is down: the full stack still serves every page

@@ -130,7 +130,8 @@ def _send_once(receipt: Receipt) -> int:
 def message(receipt: Receipt) -> EmailMultiAlternatives:
     """The e-mail, as text and HTML: to the donor, or (a dispute) to staff."""
     if receipt.kind in TO_STAFF:
-        return _to_staff(receipt)
+        with translation.override(settings.LANGUAGE_CODE):  # as the admin is
+            return _to_staff(receipt)
     with translation.override(receipt.donation.language):
         return _to_donor(receipt)
 

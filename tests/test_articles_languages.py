@@ -131,3 +131,13 @@ def test_the_page_cache_keeps_each_language_apart(client, pair):
         assert '<html lang="es">' in client.get("/es/").content.decode()
     keys = set(page_cache._pages)
     assert {key[2] for key in keys} == {"en", "es"}
+
+
+def test_an_original_keeps_its_translations_in_other_languages(pair):
+    english, _spanish = pair
+    english.language = "es"
+    with pytest.raises(ValidationError, match="A translation of this article is in that language"):
+        english.clean()
+    english.language, english.translation_of = "en", ArticleFactory(language="es")
+    with pytest.raises(ValidationError, match="translations of its own"):
+        english.clean()

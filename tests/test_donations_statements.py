@@ -128,11 +128,11 @@ def test_a_spanish_donors_statement_is_mailed_in_spanish(ada, mailoutbox):
     send_year(2026, donors=type(ada).objects.filter(pk=ada.pk))
     run_ready()
     (mail_to_ada,) = mailoutbox
-    assert mail_to_ada.subject == "Su certificado de donaciones 2026 de Defend Communities Inc."
+    assert mail_to_ada.subject == "Su resumen de donaciones 2026 de Defend Communities Inc."
     assert "Hola, Ada:" in mail_to_ada.body
     assert "Total donado en 2026: 12,50\xa0€, 61,82\xa0US$" in mail_to_ada.body
     ((_name, pdf, _mime),) = mail_to_ada.attachments
     text = text_of(pdf)
-    for expected in ("Certificado de donaciones 2026", "Identificación fiscal: 12-3456789",
+    for expected in ("Resumen de donaciones 2026", "Identificación fiscal: 12-3456789",
                      "Reembolsado", "No se entregaron bienes ni servicios"):  # fmt: skip
         assert expected in text, expected
