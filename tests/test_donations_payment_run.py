@@ -28,6 +28,8 @@ DONOR_ROWS = [
     "one time made monthly x3", "fee covered one time $20", "fee covered monthly x3",
     "renewal recovered by a new card", "statement with a refund",
 ]  # fmt: skip
+# In Spanish: Checkout's locale and the receipts.
+SPANISH_ROWS = ["spanish monthly x3"]
 
 
 def payment_run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +45,7 @@ def payment_run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("args", "rows"),
     [
-        ((), SCENARIO_ROWS + REALITY_ROWS + MISBEHAVIOUR_ROWS + DONOR_ROWS),
+        ((), SCENARIO_ROWS + REALITY_ROWS + MISBEHAVIOUR_ROWS + DONOR_ROWS + SPANISH_ROWS),
         (("--api-only",), SCENARIO_ROWS),
     ],
     ids=["checkout", "api"],
