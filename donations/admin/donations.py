@@ -110,7 +110,7 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
     ]  # fmt: skip
     list_filter = [
         "status", NeedsAttentionFilter, RecurringFilter, "collection_paused", "frequency",
-        "campaign", "created_at",
+        "campaign", "language", "created_at",
     ]  # fmt: skip
     search_fields = [
         "first_name", "last_name", "email", "stripe_checkout_session_id", "stripe_customer_id",
@@ -125,7 +125,8 @@ class DonationAdmin(OfflineGifts, StaffPermissions, SafeDateLookups):
         "created_at", "updated_at",
     ]  # fmt: skip
     fieldsets = [
-        ("Donor", {"fields": ["donor_record", "first_name", "last_name", "email", "note"]}),
+        ("Donor", {"fields": ["donor_record", "first_name", "last_name", "email", "language",
+                              "note"]}),
         ("Donation", {"fields": ["campaign", "article", "amount", "currency", "frequency",
                                  "payment_count", "status", "error", "attention"]}),
         ("Stripe", {"fields": ["stripe_checkout_session_id", "links"]}),
