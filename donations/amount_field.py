@@ -99,14 +99,14 @@ class AmountField(forms.DecimalField):
         kept ("-$5" → "-5", "12,50 US$" → "12,50")."""
         sign = "-" if text.startswith("-") else ""
         text = text.lstrip("-").strip()
-        marks = {symbol(self.currency, self.locale), symbol(self.currency), "$"}
-        marks.add(self.currency.upper())
-        for mark in sorted(marks, key=len, reverse=True):
-            if text.upper().startswith(mark.upper()):
-                text = text[len(mark) :].strip()
+        affixes = {symbol(self.currency, self.locale), symbol(self.currency), "$"}
+        affixes.add(self.currency.upper())
+        for affix in sorted(affixes, key=len, reverse=True):
+            if text.upper().startswith(affix.upper()):
+                text = text[len(affix) :].strip()
                 break
-            if text.upper().endswith(mark.upper()):
-                text = text[: -len(mark)].strip()
+            if text.upper().endswith(affix.upper()):
+                text = text[: -len(affix)].strip()
                 break
         return sign + text
 
