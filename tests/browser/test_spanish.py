@@ -32,7 +32,10 @@ def spanish(site):
 
 
 def audited(page: Page, artifacts, name: str) -> None:
+    """In Spanish, nothing wider than the window (Spanish words are longer), axe-clean."""
     expect(page.locator("html")).to_have_attribute("lang", "es")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     serious = audit(page, artifacts, name)
     assert not serious, describe(serious)
 
