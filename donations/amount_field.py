@@ -56,6 +56,7 @@ def as_typed(minor: int, currency: str) -> str:
     return typed(minor, currency).replace(".", point)
 
 
+@cache
 def examples(currency: str, locale: str) -> str:
     """ "25, 12.50 or 1,250.50" as `locale` writes them (whole amounts for yen)."""
     unit = 10 ** exponent(currency)

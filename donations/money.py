@@ -9,9 +9,10 @@ Spanish; a whole amount without decimals ("$20"). Plain Python (no Django).
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_symbol, parse_pattern
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 from donations.currencies import exponent
 
@@ -27,14 +28,19 @@ def in_units(minor: int, currency: str) -> Decimal:
 def format_money(minor: int, currency: str = "usd", locale: str = DEFAULT_LOCALE) -> str:
     """`$20`, `$1,250.50`, `¥1,000`, `€12.50`; `20 US$` in Spanish."""
     value = in_units(minor, currency)
+    places = 0 if value == value.to_integral_value() else exponent(currency)
+    place, pattern = _currency_pattern(locale, places)
+    return pattern.apply(value, place, currency=currency.upper(), currency_digits=False)
+
+
+@cache
+def _currency_pattern(locale: str, places: int) -> tuple[Locale, NumberPattern]:
+    """The locale and its currency pattern with `places` decimals, parsed once (a page
+    shows many amounts; parsing each took most of their formatting time)."""
     place = Locale.parse(locale)
     pattern = parse_pattern(place.currency_formats["standard"].pattern)
-    if value == value.to_integral_value():
-        pattern.frac_prec = (0, 0)
-    else:
-        places = exponent(currency)
-        pattern.frac_prec = (places, places)
-    return pattern.apply(value, place, currency=currency.upper(), currency_digits=False)
+    pattern.frac_prec = (places, places)
+    return place, pattern
 
 
 def typed(minor: int, currency: str = "usd") -> str:
