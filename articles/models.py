@@ -116,6 +116,8 @@ class Article(models.Model):
         """Language → this article or its translation in that language (among
         `queryset`): its original and the original's translations, in one query."""
         original = self.translation_of_id or self.pk
+        if original is None:  # not saved, and a translation of nothing
+            return {self.language: self}
         chosen = (queryset if queryset is not None else Article.objects.all()).filter(
             models.Q(pk=original) | models.Q(translation_of=original)
         )

@@ -15,6 +15,7 @@ from jobs.worker import run_ready, work_in_thread
 from stripe_sandbox.server import SandboxServer
 from stripe_testkit.testmode import TestModeStripe
 from tests.factories import (
+    ArticleFactory,
     CampaignFactory,
     DonationFactory,
     PaymentFactory,
@@ -95,6 +96,16 @@ def fake_stripe(stripe_settings):
 def monthly():
     """A pending monthly donation of three payments."""
     return DonationFactory(monthly=True)
+
+
+@pytest.fixture
+def translated():
+    """An English article and its Spanish translation."""
+    english = ArticleFactory(title="The ongoing assault on 287(g)")
+    spanish = ArticleFactory(
+        title="La ofensiva contra el 287(g)", language="es", translation_of=english
+    )
+    return english, spanish
 
 
 @pytest.fixture

@@ -50,3 +50,22 @@ def test_staff_can_add_an_article(staff_client):
     )
     assert response.status_code == 302
     assert Article.objects.get(slug="new").body_html == "<p>Hello <em>world</em></p>"
+
+
+def test_staff_link_a_translation_in_the_admin(staff_client, translated):
+    english, spanish = translated
+    spanish.delete()
+    data = {
+        "title": "La ofensiva", "slug": "la-ofensiva", "author": "", "summary": "",
+        "body": "Texto.", "status": "published", "language": "es",
+        "translation_of": str(english.pk), "donation_campaign": "",
+        "published_at_0": "2026-01-02", "published_at_1": "10:00:00",
+    }  # fmt: skip
+    assert staff_client.post("/admin/articles/article/add/", data).status_code == 302
+    assert Article.objects.get(slug="la-ofensiva").versions() == {
+        "en": english,
+        "es": Article.objects.get(slug="la-ofensiva"),
+    }
+    again = {**data, "slug": "otra", "title": "Otra"}
+    page = staff_client.post("/admin/articles/article/add/", again).content.decode()
+    assert "That article already has a version in this language." in page

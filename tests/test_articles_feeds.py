@@ -43,3 +43,12 @@ def test_the_feed_comes_from_the_page_cache_and_changes_with_the_articles(
         assert b"First" in client.get("/feed/").content
     ArticleFactory(title="Second")
     assert b"Second" in client.get("/feed/").content
+
+
+def test_each_language_has_its_feed(client, translated):
+    english, spanish = translated
+    for address, article in (("/feed/", english), ("/es/feed/", spanish)):
+        feed = ET.fromstring(client.get(address).content)
+        assert [t.text for t in feed.iter(f"{ATOM}title")][1:] == [article.title]
+    spanish_feed = client.get("/es/feed/").content.decode()
+    assert 'xml:lang="es"' in spanish_feed

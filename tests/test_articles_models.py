@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article
@@ -55,3 +56,29 @@ def test_newest_first():
 
 def test_absolute_url_uses_the_slug():
     assert ArticleFactory(slug="a-title").get_absolute_url() == "/articles/a-title/"
+
+
+def test_a_translation_translates_an_original_in_another_language(translated):
+    english, spanish = translated
+    same_language = ArticleFactory.build(language="en", translation_of=english)
+    with pytest.raises(ValidationError, match="already has a version in this language"):
+        same_language.clean()
+    of_a_translation = ArticleFactory.build(language="es", translation_of=spanish)
+    with pytest.raises(ValidationError, match="original article"):
+        of_a_translation.clean()
+    ArticleFactory.build(language="es", translation_of=ArticleFactory()).clean()  # fine
+
+
+def test_an_original_keeps_its_translations_in_other_languages(translated):
+    english, _spanish = translated
+    english.language = "es"
+    with pytest.raises(ValidationError, match="A translation of this article is in that language"):
+        english.clean()
+    english.language, english.translation_of = "en", ArticleFactory(language="es")
+    with pytest.raises(ValidationError, match="translations of its own"):
+        english.clean()
+
+
+def test_an_unsaved_article_is_its_only_version(translated):
+    draft = ArticleFactory.build(language="es")
+    assert draft.versions() == {"es": draft}

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 from articles.page_cache import VERSION_KEY, content_version
 from donations.models import Donation, DonationBox
@@ -235,3 +236,11 @@ def test_no_page_of_an_article_is_served_once_its_unpublishing_committed():
             reader.join()
     assert [status for _, status in seen[:40]] == [200] * 40
     assert {status for started, status in seen if started > committed} == {404}
+
+
+def test_the_page_cache_keeps_each_language_apart(client, translated):
+    for _ in range(2):  # rendered, then served from the cache
+        assert '<html lang="en">' in client.get("/").content.decode()
+        assert '<html lang="es">' in client.get("/es/").content.decode()
+    keys = set(page_cache._pages)
+    assert {key[2] for key in keys} == {"en", "es"}

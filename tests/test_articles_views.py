@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
@@ -111,3 +113,68 @@ def test_public_pages_tell_browsers_to_check_again(client):
         for _ in range(2):  # rendered, then from the page cache
             response = client.get(path)
             assert response["Cache-Control"] == "private, no-cache"
+
+
+def switcher(html: str) -> dict[str, str]:
+    """The header's language links: language → address."""
+    return dict(
+        (code, url)
+        for url, code in re.findall(r'<a class="small" href="([^"]*)" hreflang="([^"]*)"', html)
+    )
+
+
+def hreflangs(html: str) -> dict[str, str]:
+    found = re.findall(r'<link rel="alternate" hreflang="([^"]*)" href="([^"]*)">', html)
+    return dict(found)
+
+
+def test_a_spanish_article_is_read_in_spanish_at_its_spanish_address(client, translated, settings):
+    english, spanish = translated
+    assert spanish.get_absolute_url() == f"/es/articles/{spanish.slug}/"
+    html = client.get(spanish.get_absolute_url()).content.decode()
+    assert '<html lang="es">' in html
+    assert "Publicado el" in html and "Ir al contenido" in html
+    assert switcher(html) == {"en": english.get_absolute_url()}
+    assert hreflangs(html) == {
+        "es": f"{settings.SITE_URL}/es/articles/{spanish.slug}/",
+        "en": f"{settings.SITE_URL}/articles/{english.slug}/",
+    }
+
+
+def test_an_article_at_the_other_languages_address_redirects_to_its_own(client, translated):
+    english, spanish = translated
+    response = client.get(f"/articles/{spanish.slug}/")
+    assert response.status_code == 302
+    assert response["Location"] == spanish.get_absolute_url()
+    assert client.get(f"/es/articles/{english.slug}/")["Location"] == english.get_absolute_url()
+
+
+def test_the_english_page_switches_to_its_translation(client, translated):
+    english, spanish = translated
+    html = client.get(english.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in html
+    assert switcher(html) == {"es": spanish.get_absolute_url()}
+
+
+def test_without_a_translation_the_switcher_leads_to_the_other_home_page(client):
+    alone = ArticleFactory()
+    html = client.get(alone.get_absolute_url()).content.decode()
+    assert switcher(html) == {"es": "/es/"}
+    assert set(hreflangs(html)) == {"en"}  # no alternate that is another page
+
+
+def test_an_unpublished_translation_is_not_offered(client, translated):
+    english, spanish = translated
+    spanish.status = spanish.Status.DRAFT
+    spanish.save()
+    html = client.get(english.get_absolute_url()).content.decode()
+    assert switcher(html) == {"es": "/es/"}
+
+
+def test_home_pages_list_the_articles_of_their_language(client, translated):
+    english, spanish = translated
+    home = client.get("/").content.decode()
+    inicio = client.get("/es/").content.decode()
+    assert english.title in home and spanish.title not in home
+    assert spanish.title in inicio and english.title not in inicio
+    assert "Artículos recientes" in inicio
