@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+from advocacy.languages import current_language
+
 
 def site(request: HttpRequest) -> dict[str, object]:
     return {
@@ -20,7 +22,7 @@ def languages(request: HttpRequest) -> dict[str, object]:
     language's first. A view whose page exists in some languages only (an article
     and its translations) sets `request.translations` (code → address); the others
     then link their home page, without an hreflang."""
-    current = translation.get_language() or settings.LANGUAGE_CODE
+    current = current_language()
     translations: dict[str, str] | None = getattr(request, "translations", None)
     alternates = []
     for code, name in settings.LANGUAGES:

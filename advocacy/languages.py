@@ -12,6 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
+def current_language() -> str:
+    """The active language's code ("en", "es"): the page's in a request."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def current_locale() -> str:
+    """The active language as Babel names its locale ("en", "es"): amounts and numbers."""
+    return translation.to_locale(current_language())
+
+
 def language_of(path: str) -> str:
     """ "es" for "/es/articles/…", the default language for any other path."""
     return translation.get_language_from_path(path) or settings.LANGUAGE_CODE

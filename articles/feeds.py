@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
+from advocacy.languages import current_language
 from articles import page_cache
 from articles.models import Article
 from articles.rendering import sanitize_html
-from articles.views import current_language, next_change
+from articles.views import next_change
 
 
 class LatestArticlesFeed(Feed):

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from advocacy.languages import current_language
 from articles import page_cache
 from articles.models import Article
 
@@ -55,10 +55,6 @@ def next_change() -> datetime:
         status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
     ).aggregate(first=Min("published_at"))["first"]
     return min(filter(None, [scheduled, next_new_year()]))
-
-
-def current_language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def visible_articles(request: HttpRequest) -> QuerySet[Article]:

@@ -18,10 +18,9 @@ from typing import Any
 
 from babel.numbers import get_currency_name, get_decimal_symbol, get_group_symbol
 from django import forms
-from django.conf import settings
-from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
+from advocacy.languages import current_locale
 from donations.currencies import THREE_DECIMAL, WHOLE_UNITS_ONLY, exponent
 from donations.money import format_money, symbol, typed
 
@@ -33,11 +32,6 @@ def decimals_typed(currency: str) -> int:
     if code in WHOLE_UNITS_ONLY:
         return 0
     return 2 if code in THREE_DECIMAL else exponent(code)
-
-
-def page_locale() -> str:
-    """The Babel locale of the active language ("en", "es")."""
-    return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
 @cache
@@ -52,7 +46,7 @@ def number_pattern(locale: str) -> tuple[re.Pattern[str], str, str]:
 def as_typed(minor: int, currency: str) -> str:
     """An amount as a person types it on this page: "12.50" in English, "12,50" in
     Spanish (no grouping)."""
-    _shape, _group, point = number_pattern(page_locale())
+    _shape, _group, point = number_pattern(current_locale())
     return typed(minor, currency).replace(".", point)
 
 
@@ -73,7 +67,7 @@ def examples(currency: str, locale: str) -> str:
 class AmountField(forms.DecimalField):
     def __init__(self, *, currency: str = "usd", **kwargs: Any) -> None:
         self.currency = currency.lower()
-        self.locale = page_locale()
+        self.locale = current_locale()
         places = decimals_typed(self.currency)
         super().__init__(max_digits=12, decimal_places=places, **kwargs)
         names = get_currency_name(self.currency.upper(), count=2, locale=self.locale)

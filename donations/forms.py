@@ -10,12 +10,11 @@ from crispy_forms.bootstrap import PrependedAppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
-from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.languages import current_language, current_locale
 from donations import fee_cover, sources
-from donations.amount_field import AmountField, decimals_typed, number_pattern, page_locale
+from donations.amount_field import AmountField, decimals_typed, number_pattern
 from donations.currencies import MAXIMUM_CHARGE, exponent
 from donations.models import Campaign, Frequency, amount_limits, shown
 from donations.money import symbol
@@ -105,7 +104,7 @@ class DonationForm(forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("amount", template="donations/amount_buttons.html"),
-            PrependedText("other_amount", symbol(self.currency, page_locale())),
+            PrependedText("other_amount", symbol(self.currency, current_locale())),
             self._frequency_field(),
             Div(Field("payment_count"), css_class="payment-count"),
             Field("cover_fee", **self._fee_attributes()),
@@ -138,7 +137,7 @@ class DonationForm(forms.Form):
     def _fee_attributes(self) -> dict[str, object]:
         """What static/js/donation.js needs to reword the fee cover for any amount."""
         rule = fee_cover.pricing()
-        _shape, group, point = number_pattern(page_locale())
+        _shape, group, point = number_pattern(current_locale())
         return {
             "data_fee_basis_points": rule.basis_points,
             "data_fee_fixed": rule.fixed(self.currency),
@@ -147,7 +146,7 @@ class DonationForm(forms.Form):
             "data_exponent": exponent(self.currency),
             "data_wording": FEE_WORDING,
             # How the page's language writes numbers, to read and write amounts.
-            "data_locale": get_language() or settings.LANGUAGE_CODE,
+            "data_locale": current_language(),
             "data_group": group,
             "data_decimal": point,
         }

@@ -19,10 +19,10 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from advocacy.languages import current_language
 from donations.donor_page import donor_link
 from donations.models import Donation, Donor, DonorEmail, normalised
 
@@ -61,7 +61,7 @@ def donations_of(donor: Donor) -> list[tuple[Donation, str]]:
 
 def ask_for_link(address: str) -> None:
     """Mail the link if `address` is a donor's; nothing is said either way."""
-    mail_giving_link.enqueue(address, get_language() or settings.LANGUAGE_CODE)
+    mail_giving_link.enqueue(address, current_language())
 
 
 @task()

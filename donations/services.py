@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stripe.params.checkout import SessionCreateParams
 
+from advocacy.languages import current_language
 from articles.models import Article
 from donations import lifecycle, sources
 from donations.amount_field import as_typed
@@ -95,7 +95,7 @@ def _donation_for_submission(
             token = None  # changed details or a finished attempt: a new donation
     fields = {name: details[name] for name in DETAIL_FIELDS}
     fields |= {name: details.get(name, "") for name in sources.FIELDS}
-    fields["language"] = get_language() or settings.LANGUAGE_CODE  # the page's language
+    fields["language"] = current_language()  # the page's language
     try:
         with transaction.atomic():
             donor = donor_for(details["email"], details["first_name"], details["last_name"])

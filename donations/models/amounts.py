@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language, to_locale
 
+from advocacy.languages import current_locale
 from donations import currencies
 from donations.money import format_money
 
 
 def shown(minor: int, currency: str) -> str:
     """An amount as the current language writes it: "$1,250.50", "1.250,50 US$"."""
-    return format_money(minor, currency, to_locale(get_language() or settings.LANGUAGE_CODE))
+    return format_money(minor, currency, current_locale())
 
 
 def amount_limits(currency: str) -> tuple[int, int]:
