@@ -56,11 +56,12 @@ MIDDLEWARE = [
     "advocacy.middleware.ServerTiming",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' pages from the page cache, without the rest of the stack (it
+    # compresses its pages itself, as GZipMiddleware would).
+    "articles.page_cache.PageCacheMiddleware",
     # Compressed HTML; Django's GZipMiddleware pads each response with random bytes
     # (Heal The Breach), and CSRF tokens are masked per request, against BREACH.
     "django.middleware.gzip.GZipMiddleware",
-    # Anonymous visitors' pages from the page cache, without the rest of the stack.
-    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language from the address only (/es/…), never a cookie or the browser's.
     "advocacy.languages.LanguageFromAddressMiddleware",

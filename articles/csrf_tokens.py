@@ -5,7 +5,10 @@ Django keeps a 32-character secret in the visitor's cookie and puts it in forms 
 a random 32-character mask, then each secret character shifted by the mask's
 (django.middleware.csrf._mask_cipher_secret). The same, with the random characters
 drawn from os.urandom bytes at once (bytes 0-247 map evenly onto the 62 allowed
-characters; the others are dropped). The token is Django's to check, unchanged.
+characters; the others are dropped), and the 32 shifts made at once: each string's
+characters as their positions (0-61), one byte each, added as two big integers (no
+sum reaches 256, so no byte carries into the next), the sums taken modulo 62 by one
+translation. The token is Django's to check, unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ _COUNT = len(CSRF_ALLOWED_CHARS)
 _KEEP = 256 - 256 % _COUNT
 _TABLE = bytes(ord(CSRF_ALLOWED_CHARS[b % _COUNT]) if b < _KEEP else 0 for b in range(256))
 _DROPPED = bytes(range(_KEEP, 256))
-_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_POSITION = bytes.maketrans(CSRF_ALLOWED_CHARS.encode(), bytes(range(_COUNT)))
+_SUM_TO_CHAR = bytes(ord(CSRF_ALLOWED_CHARS[total % _COUNT]) for total in range(256))
 
 
 def random_chars(length: int = CSRF_SECRET_LENGTH) -> str:
@@ -36,8 +40,9 @@ def visitor_token(request: HttpRequest) -> str:
         request.META["CSRF_COOKIE"] = random_chars()
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     secret, mask = request.META["CSRF_COOKIE"], random_chars()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % _COUNT]
-        for x, y in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+    total = _as_number(secret) + _as_number(mask)
+    return mask + total.to_bytes(CSRF_SECRET_LENGTH).translate(_SUM_TO_CHAR).decode()
+
+
+def _as_number(chars: str) -> int:
+    return int.from_bytes(chars.encode().translate(_POSITION))

@@ -49,11 +49,12 @@ class SegmentedPage:
         self.slots = parts[1::2]
         self.slot_names = frozenset(self.slots)
 
-    def text(self, values: Mapping[str, str]) -> str:
-        pieces = [self.static[0].decode()]
+    def text(self, values: Mapping[str, str]) -> bytes:
+        """The page as UTF-8, uncompressed."""
+        pieces = [self.static[0]]
         for slot, static in zip(self.slots, self.static[1:], strict=True):
-            pieces += [values[slot], static.decode()]
-        return "".join(pieces)
+            pieces += [values[slot].encode(), static]
+        return b"".join(pieces)
 
     @cached_property
     def _deflated_static(self) -> list[bytes]:

@@ -47,15 +47,16 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from advocacy.languages import language_of
 from articles.csrf_tokens import visitor_token
 from articles.gzip_pages import SegmentedPage
+from articles.version_watch import VersionWatch
 
 logger = logging.getLogger(__name__)
 CSRF_SENTINEL = "csrf-sentinel-" + uuid.uuid4().hex
 VERSION_KEY = "page-cache:content-version"
 MAX_PAGES = 512
-NOT_REPLAYED = {"content-length", "set-cookie", "server-timing"}
+VERSION_POLL = 0.05  # seconds: another machine's change is on this one's pages within 0.1 s
+NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "server-timing"}
 
 # Sentinel → this visitor's value (HTML-escaped), registered by apps that put a form on
 # pages; and the query parameters that change nothing on a page but such values.
@@ -88,15 +89,23 @@ def content_version() -> str:
     On the SQLite database cache, a thread reads it again only when the database has
     changed since it last did (`PRAGMA data_version` moves with every commit of another
     connection; this process's own changes of the version move `_changes`): a page cache
-    hit then costs no query at all while nothing is written."""
-    stamp = _database_stamp()
-    known = getattr(_local, "version", None)
-    if stamp is not None and known is not None and known[0] == stamp:
-        return str(known[1])
-    version = _versions().get(VERSION_KEY)
+    hit then costs no query at all while nothing is written. On Redis, what a thread of
+    this process read in the last 2 × VERSION_POLL seconds (articles.version_watch)."""
+    store = _versions()
+    stamp = None
+    if isinstance(store, DatabaseCache):
+        stamp = _database_stamp(store)
+        known = getattr(_local, "version", None)
+        if stamp is not None and known is not None and known[0] == stamp:
+            return str(known[1])
+    elif (watched := _watch.fresh()) is not None:
+        return watched
+    else:
+        _watch.keep_reading()
+    version = store.get(VERSION_KEY)
     if version is None:
-        _versions().add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = _versions().get(VERSION_KEY)
+        store.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = store.get(VERSION_KEY)
         if version is None:
             raise RuntimeError("The durable cache keeps nothing.")
     if stamp is not None:
@@ -104,12 +113,9 @@ def content_version() -> str:
     return str(version)
 
 
-def _database_stamp() -> tuple[int, int] | None:
+def _database_stamp(store: DatabaseCache) -> tuple[int, int] | None:
     """(SQLite's data_version on this thread's connection, this process's changes), or
     None where the versions do not live in SQLite."""
-    store = _versions()
-    if not isinstance(store, DatabaseCache):
-        return None
     db = connections[router.db_for_read(store.cache_model_class)]
     if db.vendor != "sqlite" or db.in_atomic_block:
         return None
@@ -117,15 +123,26 @@ def _database_stamp() -> tuple[int, int] | None:
     return db.connection.execute("PRAGMA data_version").fetchone()[0], _changes[0]
 
 
+def _read_version() -> str | None:
+    version = _versions().get(VERSION_KEY)
+    return None if version is None else str(version)
+
+
+_watch = VersionWatch(_read_version, every=VERSION_POLL)
+
+
 def _new_version() -> None:
     _changes[0] += 1
+    version = uuid.uuid4().hex
     try:
-        _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        _versions().set(VERSION_KEY, version, timeout=None)
     except Exception:
         # Every process drops its pages when it cannot reach the cache (see the
         # middleware); this one at least forgets its own.
         forget_all()
         logger.exception("Page cache: the content version could not be changed")
+    else:
+        _watch.wrote(version)
 
 
 def bump_content_version(**kwargs: Any) -> None:
@@ -164,6 +181,7 @@ def fill_in(request: HttpRequest, html: str) -> str:
 def forget_all() -> None:
     with _lock:
         _pages.clear()
+    _watch.forget()
 
 
 class PageCacheMiddleware:
@@ -176,10 +194,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # The port is not part of the key: pages do not depend on it (their canonical
         # address is SITE_URL's), and a Host header with any port cannot fill the cache.
-        # Keyed on the language too (the address says it: /es/…), so that no page is
-        # ever served in another language than it was rendered in.
+        # The path says the language (/es/…: advocacy.languages), so no page is ever
+        # served in another language than it was rendered in.
         host = split_domain_port(request.get_host())[0]
-        key = (request.scheme or "", host, language_of(request.path_info), request.path)
+        key = (request.scheme or "", host, request.path)
         try:
             version = content_version()
         except Exception:  # the cache is down: the full stack still serves every page
@@ -200,6 +218,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         html = getattr(response, "cacheable_html", None)
         if html is not None and response.status_code == 200:
+            patch_vary_headers(response, ("Accept-Encoding",))  # as each hit's (_serve)
             headers = {k: v for k, v in response.items() if k.lower() not in NOT_REPLAYED}
             segments = SegmentedPage(html, [CSRF_SENTINEL, *per_visitor])
             self._keep(key, Page(segments, version, response.cacheable_until, headers))  # type: ignore[attr-defined]
@@ -227,7 +246,6 @@ class PageCacheMiddleware:
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(page.html.text(values), headers=page.headers)
-        patch_vary_headers(response, ("Accept-Encoding",))
         return self.csrf.process_response(request, response)  # type: ignore[no-any-return]
 
     @staticmethod

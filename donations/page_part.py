@@ -35,4 +35,9 @@ def connect() -> None:
 
 
 def _source_value(name: str) -> Callable[[HttpRequest], str]:
-    return lambda request: escape(sources.cleaned(request.GET.get(name)))
+    def value(request: HttpRequest) -> str:
+        if not request.META.get("QUERY_STRING"):  # most visits: no query to read
+            return ""
+        return escape(sources.cleaned(request.GET.get(name)))
+
+    return value
