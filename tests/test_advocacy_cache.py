@@ -32,3 +32,18 @@ def test_concurrent_increments_are_all_counted():
 def test_incrementing_a_missing_key_raises():
     with pytest.raises(ValueError, match="not found"):
         cache.incr("missing")
+
+
+def test_adding_a_live_entry_is_refused_by_one_read(django_assert_num_queries):
+    """Django's add counts the table, takes the write lock and fails an insert: a rate
+    limit's counter is added on every POST, and there on all but the first."""
+    assert cache.add("counter", 1, timeout=60)
+    with django_assert_num_queries(1):
+        assert not cache.add("counter", 5, timeout=60)
+    assert cache.get("counter") == 1
+
+
+def test_an_expired_entry_is_added_again():
+    cache.set("counter", 7, timeout=-1)  # expired at once
+    assert cache.add("counter", 1, timeout=60)
+    assert cache.get("counter") == 1
