@@ -242,6 +242,8 @@ def main() -> int:
     for name, url in targets.items():  # warm up: every worker renders and connects once
         print(f"warm-up: {name}", file=sys.stderr, flush=True)
         wrk(url, 2, 50)
+    print("warm-up: donate POST", file=sys.stderr, flush=True)
+    donate_posts(args.site, args.article, 40)  # every worker's first donation, and Stripe's
     kit = TestModeStripe("sk_test_sandbox", api_base=args.sandbox)
     invoice = monthly_donation_invoice(args.site, args.article, kit)
 
