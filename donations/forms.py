@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from crispy_forms.bootstrap import PrependedAppendedText, PrependedText
@@ -96,9 +97,11 @@ class DonationForm(forms.Form):
             other.widget.attrs["inputmode"] = "numeric"
         self.fields["other_amount"] = other
         self._word_fee_cover()
-        self.helper = self._helper()
 
-    def _helper(self) -> FormHelper:
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout crispy-forms renders; built only for a form shown (a donation that
+        goes on to Stripe never is)."""
         helper = FormHelper(self)
         helper.form_tag = False
         helper.disable_csrf = True
