@@ -52,13 +52,11 @@ def test_a_version_is_used_while_its_read_is_fresh_and_not_after(clock):
 
 
 def test_a_read_answered_before_this_process_wrote_is_dropped(clock):
-    watch = VersionWatch(lambda: "", every=0.05, clock=clock)
-
     def read_crossing_a_write():
         watch.wrote("mine")  # saved here while the read was on its way
         return "old"
 
-    watch._read = read_crossing_a_write
+    watch = VersionWatch(read_crossing_a_write, every=0.05, clock=clock)
     watch.read_now()
     assert watch.fresh() == "mine"
 
