@@ -22,10 +22,7 @@ counter, kept without expiry in the durable cache (which no traffic can evict): 
 it lost anyway, a new token is drawn and every page kept before is stale, never
 valid again. It is read before the page is rendered, and bumped when a change is
 saved and again once its transaction has committed: a request that read the content
-before the commit keeps its page under a version that is already old. On Redis a hit
-takes the version a thread of its process read less than 0.1 s ago
-(articles.version_watch): a change saved on another machine is on this one's pages
-within 0.1 s, one saved in this process at once.
+before the commit keeps its page under a version that is already old.
 """
 
 from __future__ import annotations
@@ -52,13 +49,11 @@ from django.utils.cache import patch_vary_headers
 
 from articles.csrf_tokens import visitor_token
 from articles.gzip_pages import SegmentedPage
-from articles.version_watch import VersionWatch
 
 logger = logging.getLogger(__name__)
 CSRF_SENTINEL = "csrf-sentinel-" + uuid.uuid4().hex
 VERSION_KEY = "page-cache:content-version"
 MAX_PAGES = 512
-VERSION_POLL = 0.05  # seconds: another machine's change is on this one's pages within 0.1 s
 NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "server-timing"}
 
 # Sentinel → this visitor's value (HTML-escaped), registered by apps that put a form on
@@ -92,19 +87,14 @@ def content_version() -> str:
     On the SQLite database cache, a thread reads it again only when the database has
     changed since it last did (`PRAGMA data_version` moves with every commit of another
     connection; this process's own changes of the version move `_changes`): a page cache
-    hit then costs no query at all while nothing is written. On Redis, what a thread of
-    this process read in the last 2 × VERSION_POLL seconds (articles.version_watch)."""
+    hit then costs no query at all while nothing is written. On Redis every hit reads it,
+    so that no page of an article unpublished on any machine is served once the change
+    has committed (each process keeping it for 0.1 s served some: the stack test)."""
     store = _versions()
-    stamp = None
-    if isinstance(store, DatabaseCache):
-        stamp = _database_stamp(store)
-        known = getattr(_local, "version", None)
-        if stamp is not None and known is not None and known[0] == stamp:
-            return str(known[1])
-    elif (watched := _watch.fresh()) is not None:
-        return watched
-    else:
-        _watch.keep_reading()
+    stamp = _database_stamp(store) if isinstance(store, DatabaseCache) else None
+    known = getattr(_local, "version", None)
+    if stamp is not None and known is not None and known[0] == stamp:
+        return str(known[1])
     version = store.get(VERSION_KEY)
     if version is None:
         store.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -126,31 +116,15 @@ def _database_stamp(store: DatabaseCache) -> tuple[int, int] | None:
     return db.connection.execute("PRAGMA data_version").fetchone()[0], _changes[0]
 
 
-def _read_version() -> str | None:
-    """The version, for the watch's thread (never on a database: the thread would hold
-    a connection of its own for ever)."""
-    store = _versions()
-    if isinstance(store, DatabaseCache):
-        return None
-    version = store.get(VERSION_KEY)
-    return None if version is None else str(version)
-
-
-_watch = VersionWatch(_read_version, every=VERSION_POLL)
-
-
 def _new_version() -> None:
     _changes[0] += 1
-    version = uuid.uuid4().hex
     try:
-        _versions().set(VERSION_KEY, version, timeout=None)
+        _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
         # Every process drops its pages when it cannot reach the cache (see the
         # middleware); this one at least forgets its own.
         forget_all()
         logger.exception("Page cache: the content version could not be changed")
-    else:
-        _watch.wrote(version)
 
 
 def bump_content_version(**kwargs: Any) -> None:
@@ -189,7 +163,6 @@ def fill_in(request: HttpRequest, html: str) -> str:
 def forget_all() -> None:
     with _lock:
         _pages.clear()
-    _watch.forget()
 
 
 class PageCacheMiddleware:
