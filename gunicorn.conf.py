@@ -18,11 +18,11 @@ def _int(name: str, default: int) -> int:
 
 
 bind = f"{env.str('HOST', default='127.0.0.1')}:{env.str('PORT', default='8000')}"
-# Measured with `make bench` on 2 cores: 4 workers served the article page fastest with
-# the lowest tail latency of the set-ups tried (5×4, 5×1, 3×2, 2×4, 2×2; then with 2 threads).
+# Measured with `make bench` on 2 cores: 4 workers × 2 threads served the article page
+# fastest with the lowest tail latency of the set-ups tried (5×4, 5×1, 3×2, 2×4, 2×2).
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2)
-# Threads let a worker serve other requests while some wait on Stripe (4 since the calls
-# to Stripe have a bulkhead: donations.stripe_guard).
+# Threads let a worker serve other requests while some wait on Stripe: 4 since the calls
+# to Stripe have a bulkhead (donations.stripe_guard); not measured against 2 since.
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 # Every Stripe call is bounded well inside this (settings: STRIPE_*_TIMEOUT).
