@@ -23,6 +23,7 @@ from donations import monthly_offer
 from donations.donor_page import (
     donor_link,
 )
+from donations.event_inbox import receive_event
 from donations.forms import DonationForm
 from donations.models import Campaign, Donation, DonationBox
 from donations.ratelimits import limited, note_refusal
@@ -32,7 +33,7 @@ from donations.services import (
     mask_email,
     start_donation,
 )
-from donations.webhooks import InvalidEvent, Outcome, receive_event, verify_event
+from donations.webhooks import InvalidEvent, Outcome, verify_event
 
 logger = logging.getLogger(__name__)
 
@@ -115,13 +116,14 @@ def thanks_page(
 @csp_exempt()  # JSON for Stripe's servers, never a page
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """Stripe's signed events: stored and answered at once, applied by the worker."""
     try:
         event = verify_event(request.body, request.headers.get("Stripe-Signature"))
     except InvalidEvent as error:
         return JsonResponse({"error": str(error)}, status=400)
     try:
         outcome = receive_event(event)
-    except Exception:  # a failure even to record the failure: still JSON, and retried
+    except Exception:  # a failure to store the event: still JSON, and Stripe delivers it again
         logger.exception("Stripe event %s could not be received", event.id)
         return JsonResponse({"status": Outcome.FAILED.value}, status=500)
     status = 500 if outcome is Outcome.FAILED else 200

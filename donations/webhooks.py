@@ -1,14 +1,15 @@
-"""The webhook event log: verify, store each event once, and fulfil it once.
+"""The webhook event log: apply each verified event once.
 
-Every event is stored by its Stripe id under a unique constraint. Its object is
-first brought to the pinned API version (a Stripe call, outside any transaction);
-its handler then runs inside one transaction that ends by storing the event's row,
-so a redelivered or concurrently duplicated event has exactly one effect (a
-delivery that finds the row stored by another is rolled back); what is left to do
-(asking Stripe about payments, the subscription's schedule, e-mails) is enqueued in
-that transaction and done by the worker (donations.jobs), never in Stripe's request.
-A failure is stored with the error and answered with a 5xx, so that Stripe delivers
-the event again, and the steps are safe to repeat. An event that does not apply to its
+The webhook's request only stores an event and answers (donations.event_inbox); the
+worker applies it here, as does the catch-up on events the webhook missed. Every event
+is stored by its Stripe id under a unique constraint. Its object is first brought to
+the pinned API version (a Stripe call, outside any transaction); its handler then runs
+inside one transaction that ends by storing the event's outcome, so a redelivered or
+concurrently duplicated event has exactly one effect (an application that finds the
+event applied by another is rolled back); what is left to do (asking Stripe about
+payments, the subscription's schedule, e-mails) is enqueued in that transaction and
+done by the worker (donations.jobs). A failure is stored with the error, to be tried
+again, and the steps are safe to repeat. An event that does not apply to its
 donation's status (donations.lifecycle) is rolled back as a whole, and stored as
 ignored with the reason.
 """
@@ -39,13 +40,17 @@ NOT_OURS = "The event is about no donation of this site's."
 
 
 class Outcome(enum.Enum):
+    RECEIVED = "received"  # stored, for the worker to apply
     PROCESSED = "processed"
     IGNORED = "ignored"
     DUPLICATE = "duplicate"
     FAILED = "failed"
 
 
-__all__ = ["InvalidEvent", "Outcome", "receive_event", "verify_event"]
+# The statuses of an event still to apply: received, or failed before.
+OPEN = (WebhookEvent.Status.RECEIVED, WebhookEvent.Status.FAILED)
+
+__all__ = ["InvalidEvent", "Outcome", "apply_event", "verify_event"]
 
 
 def verify_event(payload: bytes, signature: str | None) -> ReceivedEvent:
@@ -59,11 +64,12 @@ def verify_event(payload: bytes, signature: str | None) -> ReceivedEvent:
     return parse_event(payload)
 
 
-def receive_event(event: ReceivedEvent) -> Outcome:
+def apply_event(event: ReceivedEvent) -> Outcome:
+    """Apply the event now, in this process, unless it was applied before."""
     if event.type not in HANDLERS:
         _record_ignored(event, NOT_HANDLED)
         return Outcome.IGNORED
-    if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status="failed").exists():
+    if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status__in=OPEN).exists():
         return Outcome.DUPLICATE
     if event.livemode != settings.STRIPE_LIVE_MODE:
         mode = "a live" if event.livemode else "a test-mode"
@@ -105,26 +111,29 @@ def _fulfil(event: ReceivedEvent, obj: Any) -> Outcome:
 
 
 def _store(event: ReceivedEvent, outcome: Outcome, note: str, about: Donation | None) -> bool:
-    """Store the event's outcome and the donation it was `about`: a new row (the usual
-    case, one statement), or over the failed row of an earlier delivery, counting the
-    attempt. False when a delivery that did not fail stored it first (a concurrent one:
-    once its transaction has ended)."""
+    """Store the event's outcome and the donation it was `about`: over its received row
+    (the usual case), over the failed row of an earlier try, counting the attempt, or as
+    a new row (an event the catch-up found). False when an application that did not
+    fail stored it first (a concurrent one: once its transaction has ended)."""
     fields = {
-        **_fields(event, outcome.value, note),
+        **event_fields(event, outcome.value, note),
         "processed_at": timezone.now(),
         "donation": about,
     }
-    try:
-        with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
-            WebhookEvent.objects.create(stripe_id=event.id, **fields)
-            return True
-    except IntegrityError:
-        record = WebhookEvent.objects.select_for_update().get(stripe_id=event.id)
-    if record.status != WebhookEvent.Status.FAILED:
+    record = WebhookEvent.objects.select_for_update().filter(stripe_id=event.id).first()
+    if record is None:
+        try:
+            with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
+                WebhookEvent.objects.create(stripe_id=event.id, **fields)
+                return True
+        except IntegrityError:
+            record = WebhookEvent.objects.select_for_update().get(stripe_id=event.id)
+    if record.status not in OPEN:
         return False
+    if record.status == WebhookEvent.Status.FAILED:
+        record.attempts += 1
     record.status, record.note, record.error = outcome.value, note, ""
     record.processed_at, record.donation = fields["processed_at"], about
-    record.attempts += 1
     record.save(update_fields=["status", "error", "note", "processed_at", "attempts", "donation"])
     return True
 
@@ -148,7 +157,7 @@ def _handle(
     return Outcome.PROCESSED, "", donation, donation
 
 
-def _fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]:
+def event_fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]:
     created = event.created
     return {
         "type": event.type,
@@ -163,18 +172,19 @@ def _fields(event: ReceivedEvent, status: str, note: str = "") -> dict[str, Any]
 
 def _record_ignored(event: ReceivedEvent, note: str) -> None:
     """An event with no effect to have: recorded once, in one statement (a redelivery
-    adds no row; one of an event that failed before marks it ignored), without the
-    personal data its payload carried (it is about no donor of ours)."""
+    adds no row; a received event, or one that failed before, is marked ignored),
+    without the personal data its payload carried (it is about no donor of ours)."""
+    fields = event_fields(event, WebhookEvent.Status.IGNORED, note)
     record = WebhookEvent(
         stripe_id=event.id,
         processed_at=timezone.now(),
-        **{**_fields(event, WebhookEvent.Status.IGNORED, note), "payload": redacted(event.body)},
+        **{**fields, "payload": redacted(event.body)},
     )
     WebhookEvent.objects.bulk_create(
         [record],
         update_conflicts=True,
         unique_fields=["stripe_id"],
-        update_fields=["status", "note", "error", "processed_at"],
+        update_fields=["status", "note", "error", "processed_at", "payload"],
     )
 
 
@@ -184,13 +194,13 @@ def _record_failure(event: ReceivedEvent, error: Exception) -> None:
     for payload in (event.body, {}):
         try:
             with transaction.atomic():
-                defaults = {**_fields(event, WebhookEvent.Status.FAILED), "payload": payload}
+                defaults = {**event_fields(event, WebhookEvent.Status.FAILED), "payload": payload}
                 record, created = WebhookEvent.objects.select_for_update().get_or_create(
                     stripe_id=event.id, defaults=defaults
                 )
-                record.status, record.error = WebhookEvent.Status.FAILED, text
-                if not created:
+                if not created and record.status == WebhookEvent.Status.FAILED:
                     record.attempts += 1
+                record.status, record.error = WebhookEvent.Status.FAILED, text
                 record.save()
             return
         except DatabaseError:

@@ -1,3 +1,4 @@
+import json
 import threading
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.utils import translation
 
 from articles import page_cache
 from donations import stripe_gateway
-from donations.models import Dispute, Donation, Payment
+from donations.models import Dispute, Donation, Payment, WebhookEvent
 from donations.testmode.settled import SettledStripe
 from jobs.worker import run_ready, work_in_thread
 from stripe_sandbox.server import SandboxServer
@@ -117,7 +118,8 @@ def staff_client(client):
 @pytest.fixture
 def post_event(client):
     """POST a signed Stripe event to the webhook, then run the work it queued (as the
-    worker would at once)."""
+    worker would at once): the webhook's response, with `outcome`, the status the event
+    was stored with once the worker applied it (None when none was stored)."""
 
     def post(payload: bytes, signature: str | None = None):
         headers = {"HTTP_STRIPE_SIGNATURE": signature or sign(payload)}
@@ -125,9 +127,18 @@ def post_event(client):
             "/stripe/webhook/", data=payload, content_type="application/json", **headers
         )
         run_ready()
+        response.outcome = stored_status(payload)
         return response
 
     return post
+
+
+def stored_status(payload: bytes) -> str | None:
+    try:
+        stripe_id = json.loads(payload)["id"]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return WebhookEvent.objects.filter(stripe_id=stripe_id).values_list("status", flat=True).first()
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_staff_see_failed_background_jobs_with_their_error_and_retry_them(
     jobs = "/admin/django_tasks_database/dbtaskresult/"
     html = staff_client.get(jobs).content.decode()
     assert "follow up task" in html and "boom" in html
-    task = DBTaskResult.objects.get()
+    task = DBTaskResult.objects.get(task_path="donations.jobs.follow_up_task")
     assert (task.status, len(task.worker_ids)) == ("READY", 1)  # tried again later
     response = staff_client.post(jobs,
                                  {"action": "try_again", "_selected_action": [task.pk]},

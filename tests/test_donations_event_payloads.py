@@ -54,7 +54,7 @@ def test_a_refund_naming_no_charge_and_no_payment_intent_touches_no_payment(post
     refund = {"id": "ch_unknown", "object": "charge", "amount_refunded": 2000,
               "payment_intent": None}  # fmt: skip
     response = post_event(event("charge.refunded", refund))
-    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    assert (response.status_code, response.outcome) == (200, "ignored")
     payment.refresh_from_db()
     assert (payment.amount_refunded_cents, payment.status) == (0, Payment.Status.PAID)
 
@@ -66,7 +66,7 @@ def test_a_nul_in_a_billing_name_is_stored_without_it_and_the_payment_recorded(p
     session = checkout_session(donation, customer_details={"name": "Ada\u0000 Lovelace",
                                                            "email": "ada@example.org"})  # fmt: skip
     response = post_event(event("checkout.session.completed", session))
-    assert (response.status_code, response.json()) == (200, {"status": "processed"})
+    assert (response.status_code, response.outcome) == (200, "processed")
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAID
     stored = WebhookEvent.objects.get().payload["data"]["object"]["customer_details"]["name"]
@@ -92,7 +92,7 @@ def test_nonsense_in_a_handled_object_is_a_json_500_stored_as_failed(post_event,
     if response.status_code == 200:  # what could be read (a negative refund: nothing) …
         assert Payment.objects.get().amount_refunded_cents == 0
         return
-    assert (response.status_code, response.json()) == (500, {"status": "failed"})
+    assert (response.status_code, response.outcome) == (500, "failed")
     record = WebhookEvent.objects.get()
     assert record.status == WebhookEvent.Status.FAILED
     assert record.error
@@ -103,4 +103,4 @@ def test_a_reference_beyond_any_id_is_no_donation(post_event):
     session = {"id": "cs_x", "object": "checkout.session", "payment_status": "paid",
                "client_reference_id": "9" * 400, "metadata": {}}  # fmt: skip
     response = post_event(event("checkout.session.completed", session))
-    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    assert (response.status_code, response.outcome) == (200, "ignored")

@@ -117,7 +117,7 @@ def test_another_dispute_leaves_the_decision_to_staff(post_event, fake_stripe, r
 def test_a_dispute_about_a_charge_that_is_not_ours_is_ignored(post_event, fake_stripe):
     dispute = dispute_of("pi_elsewhere")
     response = post_event(event("charge.dispute.created", dispute))
-    assert response.json() == {"status": "ignored"}
+    assert response.outcome == "ignored"
     assert not Dispute.objects.exists()
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from donations.event_inbox import apply_event_task
 from donations.models import Donation, Payment, WebhookEvent
 from jobs.worker import run_ready
 from stripe_testkit.waiting import wait_until
@@ -35,7 +36,8 @@ def completed(donation):
 def test_a_valid_event_is_stored_and_processed(post_event, donation, completed):
     response = post_event(completed)
     assert response.status_code == 200
-    assert response.json() == {"status": "processed"}
+    assert response.json() == {"status": "received"}  # answered before it is applied
+    assert response.outcome == "processed"
     record = WebhookEvent.objects.get()
     assert (record.stripe_id, record.type, record.status) == (
         "evt_1",
@@ -103,8 +105,31 @@ def test_get_is_not_allowed(client):
     assert client.get("/stripe/webhook/").status_code == 405
 
 
+def test_an_event_is_stored_as_received_and_applied_by_the_worker(client, donation, completed):
+    response = client.post("/stripe/webhook/", data=completed, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=sign(completed))  # fmt: skip
+    assert (response.status_code, response.json()) == (200, {"status": "received"})
+    record = WebhookEvent.objects.get()
+    assert (record.status, record.processed_at, record.payload) == (
+        "received",
+        None,
+        json.loads(completed),
+    )
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING  # nothing applied in Stripe's request
+    task = DBTaskResult.objects.get()
+    assert (task.task_path, task.args_kwargs["args"]) == (
+        "donations.event_inbox.apply_event_task",
+        ["evt_1"],
+    )
+    run_ready()
+    record.refresh_from_db()
+    donation.refresh_from_db()
+    assert (record.status, record.attempts, donation.status) == ("processed", 1, "paid")
+
+
 def test_a_duplicate_delivery_has_no_second_effect(post_event, donation, completed):
-    assert post_event(completed).json() == {"status": "processed"}
+    assert post_event(completed).outcome == "processed"
     assert post_event(completed).json() == {"status": "duplicate"}
     assert WebhookEvent.objects.get().attempts == 1
     assert Payment.objects.count() == 1
@@ -135,8 +160,25 @@ def test_ten_concurrent_duplicates_have_exactly_one_effect():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [(200, "duplicate")] * 9 + [(200, "processed")]
-    assert WebhookEvent.objects.count() == 1
+    assert sorted(statuses) == [(200, "duplicate")] * 9 + [(200, "received")]
+    assert DBTaskResult.objects.count() == 1
+    applied = []
+
+    def apply():  # ten workers applying the stored event at once
+        try:
+            barrier.wait()
+            applied.append(apply_event_task.call("evt_c"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "processed" in applied
+    assert set(applied) <= {"processed", "duplicate", "applied before"}
+    assert WebhookEvent.objects.get().status == "processed"
     assert Payment.objects.filter(donation=donation).count() == 1
 
 
@@ -151,7 +193,7 @@ def test_events_for_objects_that_are_not_ours_are_harmless_and_recorded_ignored(
     session = {"id": "cs_x", "object": "checkout.session", "payment_status": "paid",
                "client_reference_id": None, "metadata": {}}  # fmt: skip
     response = post_event(event("checkout.session.completed", session))
-    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    assert (response.status_code, response.outcome) == (200, "ignored")
     record = WebhookEvent.objects.get()
     assert (record.status, record.note) == (
         "ignored",
@@ -168,7 +210,8 @@ def test_a_failed_event_delivered_again_and_ignored_is_marked_ignored(post_event
                "subscription_details": {"subscription": "sub_other", "metadata": {}}}}  # fmt: skip
     post_event(event("invoice.paid", invoice, event_id="evt_again"))
     record = WebhookEvent.objects.get()
-    assert (record.status, record.error, record.attempts) == ("ignored", "", 1)
+    assert (record.status, record.error, record.attempts) == ("ignored", "", 2)
+    assert record.payload["id"] == "evt_again"  # the failed row had none: the delivery's
 
 
 def test_stripe_down_after_the_commit_fails_the_follow_up_job_not_the_event(
@@ -180,8 +223,9 @@ def test_stripe_down_after_the_commit_fails_the_follow_up_job_not_the_event(
     payload = event("checkout.session.completed", checkout_session(donation), event_id="evt_f")
     down = {"error": {"type": "api_error", "message": "Stripe is down"}}
     fake_stripe.answer("GET", f"/v1/subscriptions/sub_test_{donation.pk}", down, status=500)
-    assert post_event(payload).json() == {"status": "processed"}
-    job = DBTaskResult.objects.get()
+    assert post_event(payload).outcome == "processed"
+    jobs = DBTaskResult.objects.filter(task_path="donations.jobs.follow_up_task")
+    job = jobs.get()
     assert (job.status, len(job.worker_ids)) == ("READY", 1)
     assert "Stripe is down" in job.traceback
     donation.refresh_from_db()
@@ -189,16 +233,18 @@ def test_stripe_down_after_the_commit_fails_the_follow_up_job_not_the_event(
 
     fake_stripe.routes.clear()
     answer_subscription_flow(fake_stripe, donation)
-    wait_until(lambda: run_ready() and DBTaskResult.objects.get().status == "SUCCESSFUL",
+    wait_until(lambda: run_ready() and jobs.get().status == "SUCCESSFUL",
                10, "the job's next try")  # fmt: skip
     donation.refresh_from_db()
     assert donation.stripe_schedule_id == f"sub_sched_test_{donation.pk}"
-    assert len(DBTaskResult.objects.get().worker_ids) == 2
+    assert len(jobs.get().worker_ids) == 2
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
 
 
-def test_a_processing_failure_is_500_stored_and_retried(post_event, fake_stripe):
-    """Stripe down while the event's own object is fetched (another API version)."""
+@pytest.fixture
+def stripe_down_for_a_session(fake_stripe):
+    """A checkout.session.completed in another API version (its session is fetched
+    again), while Stripe answers that fetch with a 500; `up()` makes it answer."""
     donation = DonationFactory()
     session = checkout_session(donation)
     payload = event("checkout.session.completed", session, event_id="evt_f",
@@ -206,15 +252,48 @@ def test_a_processing_failure_is_500_stored_and_retried(post_event, fake_stripe)
     down = {"error": {"type": "api_error", "message": "Stripe is down"}}
     path = f"/v1/checkout/sessions/{session['id']}"
     fake_stripe.answer("GET", path, down, status=500)
-    assert post_event(payload).status_code == 500
+
+    def up():
+        fake_stripe.routes[("GET", path)] = [(200, session)]
+
+    return donation, payload, up
+
+
+def test_a_failure_to_apply_is_stored_and_tried_again_by_the_queue(
+    post_event, stripe_down_for_a_session
+):
+    donation, payload, up = stripe_down_for_a_session
+    assert post_event(payload).json() == {"status": "received"}  # Stripe need not deliver again
     record = WebhookEvent.objects.get()
     assert (record.status, "Stripe is down" in record.error) == ("failed", True)
-    fake_stripe.routes[("GET", path)] = [(200, session)]
-    assert post_event(payload).status_code == 200  # Stripe's retry
+    tries = DBTaskResult.objects.filter(task_path="donations.event_inbox.apply_event_task")
+    task = tries.get()
+    assert (task.status, len(task.worker_ids)) == ("READY", 1)  # tried again after a while
+    assert "Stripe is down" in task.traceback
+    up()
+    wait_until(lambda: run_ready() and tries.get().status == "SUCCESSFUL",
+               10, "the event's next try")  # fmt: skip
     record.refresh_from_db()
     assert (record.status, record.attempts, record.error) == ("processed", 2, "")
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAID
+
+
+def test_a_failed_event_delivered_again_by_stripe_is_tried_again_at_once(
+    post_event, stripe_down_for_a_session
+):
+    donation, payload, up = stripe_down_for_a_session
+    assert post_event(payload).outcome == "failed"
+    up()
+    response = post_event(payload)  # Stripe's delivery again
+    assert (response.json(), response.outcome) == ({"status": "received"}, "processed")
+    record = WebhookEvent.objects.get()
+    assert (record.attempts, record.error) == (2, "")
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+    wait_until(lambda: not run_ready() and not DBTaskResult.objects.filter(status="READY"),
+               10, "the first try's retry")  # fmt: skip
+    assert WebhookEvent.objects.get().attempts == 2  # the retry found it applied
 
 
 def test_a_live_event_on_a_test_mode_site_is_recorded_and_ignored(post_event, donation):

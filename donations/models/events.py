@@ -12,9 +12,10 @@ class WebhookEvent(models.Model):
     """Every Stripe event received, stored once by its id."""
 
     class Status(models.TextChoices):
+        RECEIVED = "received", _("Received (for the worker to apply)")
         PROCESSED = "processed", _("Processed")
         IGNORED = "ignored", _("Ignored")
-        FAILED = "failed", _("Failed (Stripe will retry)")
+        FAILED = "failed", _("Failed (to be tried again)")
 
     stripe_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)

@@ -113,6 +113,7 @@ def _duplicate_delivery(harness: Harness) -> Result:
     result.notes.append(f"deliveries answered {answers}")
     if answers[1] != "duplicate":
         result.notes.append("FAIL: the second delivery was not recognised as a duplicate")
+    harness.wait_for_queue()  # the worker applies what the webhook stored
     donation = Donation.objects.by_checkout_session(events[0].data.object.id)
     result.status = donation.status if donation else "–"
     return result

@@ -95,6 +95,7 @@ def _duplicate_delivery(harness: Harness, original: Checkout) -> Result:
     result.notes.append(f"redelivery answered {answer!r}")
     if answer != "duplicate":
         result.notes.append("FAIL: the redelivery was not recognised as a duplicate")
+    harness.wait_for_queue()
     donation = donation_of(original)
     result.status, result.payments = donation.status, donation.paid_payment_count()
     return result

@@ -2,10 +2,10 @@
 
 A site that was down longer than Stripe retries (3 days), or whose endpoint was
 misconfigured, catches up: the events Stripe holds (the events API keeps 30 days)
-of the types the site acts on, from 3 days before the newest event recorded, go
-oldest first through the same path as the webhook. An event already recorded is
-a duplicate and changes nothing, so the command is safe at any time and on a
-schedule (e.g. hourly from cron).
+of the types the site acts on, from 3 days before the newest event recorded, are
+applied oldest first, as the worker applies the webhook's; one that failed before is
+tried again. An event already applied is a duplicate and changes nothing, so the
+command is safe at any time, and the worker runs it every hour.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
 from donations.stripe_gateway import PaymentsNotConfigured, StripeError, get_gateway
 from donations.stripe_objects import ReceivedEvent
-from donations.webhooks import Outcome, receive_event
+from donations.webhooks import Outcome, apply_event
 
 OVERLAP = timedelta(days=3)  # Stripe retries a failed delivery for up to 3 days
 KEPT = timedelta(days=30)  # how long the events API keeps events
@@ -54,8 +54,9 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         for event in reversed(events):  # Stripe lists newest first
             received = ReceivedEvent(event.to_dict(recursive=True, for_json=True))
-            counts[receive_event(received).value] += 1
-        summary = ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome)
+            counts[apply_event(received).value] += 1
+        applied = [outcome for outcome in Outcome if outcome is not Outcome.RECEIVED]
+        summary = ", ".join(f"{counts[o.value]} {o.value}" for o in applied)
         if options["verbosity"] > 0:
             self.stdout.write(f"{len(events)} events since {since:%Y-%m-%d %H:%M} UTC: {summary}")
         if counts[Outcome.FAILED.value]:
