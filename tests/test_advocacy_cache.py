@@ -1,32 +1,22 @@
 """The database cache's increment is atomic: concurrent workers lose no count."""
 
-import threading
-
 import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
-from django.db import connection
+
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_concurrent_increments_are_all_counted():
     cache.add("counter", 0)
-    start = threading.Barrier(8)
 
     def bump():
-        try:
-            start.wait()
-            for _ in range(10):
-                cache.incr("counter")
-        finally:
-            connection.close()
+        for _ in range(10):
+            cache.incr("counter")
 
-    threads = [threading.Thread(target=bump) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(bump, 8)
     assert cache.get("counter") == 80
 
 

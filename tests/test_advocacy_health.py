@@ -1,10 +1,9 @@
 """/healthz: the database and the cache, as a load balancer asks."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
+
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +36,12 @@ def test_an_unreachable_cache_is_a_503(client, settings):
 @pytest.mark.django_db(transaction=True)
 def test_checks_at_once_do_not_fail_each_other():
     """Each check used to write one shared key: one check read another's value."""
-    statuses, start = [], threading.Barrier(6)
+    statuses = []
 
     def check():
-        try:
-            start.wait()
-            statuses.extend(Client().get("/healthz").status_code for _ in range(20))
-        finally:
-            connection.close()
+        statuses.extend(Client().get("/healthz").status_code for _ in range(20))
 
-    threads = [threading.Thread(target=check) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(check, 6)
     assert statuses == [200] * 120
 
 

@@ -1,10 +1,8 @@
 import json
-import threading
 import time
 
 import pytest
 import requests
-from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -12,6 +10,7 @@ from donations.event_inbox import apply_event_task
 from donations.models import Donation, Payment, WebhookEvent
 from jobs.worker import run_ready
 from stripe_testkit.waiting import wait_until
+from tests.concurrency import at_once
 from tests.factories import CampaignArticleFactory, DonationFactory, donation_form_data
 from tests.stripe_events import (
     answer_subscription_flow,
@@ -139,43 +138,22 @@ def test_a_duplicate_delivery_has_no_second_effect(post_event, donation, complet
 def test_ten_concurrent_duplicates_have_exactly_one_effect():
     donation = DonationFactory()
     payload = event("checkout.session.completed", checkout_session(donation), event_id="evt_c")
-    barrier = threading.Barrier(10)
     statuses = []
 
     def deliver():
-        try:
-            barrier.wait()
-            response = Client().post(
-                "/stripe/webhook/",
-                data=payload,
-                content_type="application/json",
-                HTTP_STRIPE_SIGNATURE=sign(payload),
-            )
-            statuses.append((response.status_code, response.json()["status"]))
-        finally:
-            connection.close()
+        response = Client().post(
+            "/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(payload),
+        )
+        statuses.append((response.status_code, response.json()["status"]))
 
-    threads = [threading.Thread(target=deliver) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(deliver, 10)
     assert sorted(statuses) == [(200, "duplicate")] * 9 + [(200, "received")]
     assert DBTaskResult.objects.count() == 1
     applied = []
-
-    def apply():  # ten workers applying the stored event at once
-        try:
-            barrier.wait()
-            applied.append(apply_event_task.call("evt_c"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=apply) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: applied.append(apply_event_task.call("evt_c")), 10)  # ten workers
     assert "processed" in applied
     assert set(applied) <= {"processed", "duplicate", "applied before"}
     assert WebhookEvent.objects.get().status == "processed"

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from jobs import schedule
 from jobs.models import ScheduledRun, WorkerHeartbeat
 from jobs.worker import claim_next, run_ready, take_back_stale
 from stripe_testkit.waiting import wait_until
+from tests.concurrency import at_once
 from tests.factories import DonationFactory, PaymentFactory
 from tests.mail_servers import StalledServer, free_port, real_server
 
@@ -75,23 +75,11 @@ def test_a_job_whose_worker_went_silent_is_taken_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_each_periodic_job_is_enqueued_once_a_period_whatever_the_workers():
-    start = threading.Barrier(6)
     # Mid-hour on a mid-day: five minutes later starts only the 5-minute jobs' next period
     # (from 4:55 on, an hour's would start too: the test failed at such times).
     now = timezone.now().replace(hour=12, minute=10, second=0, microsecond=0)
 
-    def worker():
-        try:
-            start.wait()
-            schedule.enqueue_due(now)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: schedule.enqueue_due(now), 6)
     jobs = len(schedule.PERIODIC)
     assert jobs == 5
     assert ScheduledRun.objects.count() == jobs
