@@ -187,6 +187,7 @@ def main() -> int:
     statuses, upstreams, burst_sessions = burst(args.site, path)
     stripe = TestModeStripe("sk_test_sandbox", api_base=args.sandbox)
     stripe.wait_for_webhooks(timeout=180)
+    wait_until(queue_idle, 120, "the workers to apply the webhooks' events")
     status = report(tally, elapsed, statuses, upstreams, burst_sessions, stripe)
     status = receipts_delivered(tally.sessions) or status
     return attacks(args.site, path, args.sandbox_pid) or status
