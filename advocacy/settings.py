@@ -280,10 +280,6 @@ TASK_RETRY_SECONDS = env.float("TASK_RETRY_SECONDS", default=30)
 # WORKER_STALE_SECONDS is queued again.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
 WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=30)
-# Workers run at this niceness (at least): on a machine they share with gunicorn, the
-# site's requests (Stripe's webhooks among them) come first, the worker takes what CPU
-# they leave. 0 shares it evenly.
-WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 # The staff dashboard shows figures computed at most this long ago; older ones are shown
 # while a worker computes them again.
 DASHBOARD_FRESH_SECONDS = env.float("DASHBOARD_FRESH_SECONDS", default=60)

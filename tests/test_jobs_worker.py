@@ -127,20 +127,6 @@ def test_a_worker_killed_while_sending_leaves_the_email_to_the_next_one_sent_onc
     assert len(job().worker_ids) >= 2  # taken back, tried again
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_at_a_lower_priority_than_the_site():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "DATABASE_URL": _database_url(), "WORKER_NICENESS": "7"}  # fmt: skip
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_worker"], env=env,
-                              cwd=django_settings.BASE_DIR)  # fmt: skip
-    try:
-        wait_until(lambda: WorkerHeartbeat.objects.filter(pid=worker.pid).exists(), 30, "it")
-        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == max(7, os.nice(0))
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(30)
-
-
 def job():
     """The receipt's job (the worker enqueues its periodic jobs beside it)."""
     return DBTaskResult.objects.get(task_path="donations.jobs.follow_up_task")

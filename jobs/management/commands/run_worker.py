@@ -1,13 +1,10 @@
 """manage.py run_worker: run the background jobs (e-mails, follow-up calls to Stripe,
-periodic jobs) until stopped. Run one or more on every app machine (deploy/), at
-WORKER_NICENESS: the site's requests on the same machine come first."""
+periodic jobs) until stopped. Run one or more on every app machine (deploy/)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from jobs.worker import Worker
@@ -23,7 +20,4 @@ class Command(BaseCommand):
                             help="run what is ready, then stop")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        niceness = os.getpriority(os.PRIO_PROCESS, 0)
-        if niceness < settings.WORKER_NICENESS:  # only ever lower the priority it has
-            os.setpriority(os.PRIO_PROCESS, 0, settings.WORKER_NICENESS)
         Worker(interval=options["interval"], batch=options["batch"]).run()
