@@ -301,11 +301,14 @@ STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=8)
 STRIPE_THANKS_TIMEOUT = env.float("STRIPE_THANKS_TIMEOUT", default=2)
 # A stalled Stripe must not hold every thread (donations.stripe_guard): per process, at
 # most this many calls wait on Stripe at once (by default one less than gunicorn's
-# threads, so that one always serves pages) ...
+# threads, so that one always serves pages); one more waits for a turn as long as every
+# call in flight has waited less than STRIPE_SLOW_CALL_SECONDS (Stripe is answering:
+# Checkout Sessions take well under a second), and fails at once after that ...
 _THREADS = int(env.str("GUNICORN_THREADS", default="") or 4)
 STRIPE_MAX_CONCURRENT_CALLS = max(
     1, int(env.str("STRIPE_MAX_CONCURRENT_CALLS", default="") or _THREADS - 1)
 )
+STRIPE_SLOW_CALL_SECONDS = env.float("STRIPE_SLOW_CALL_SECONDS", default=2)
 # ... and after this many calls in a row could not reach Stripe, calls fail at once for
 # STRIPE_BREAKER_SECONDS before one tries again.
 STRIPE_BREAKER_FAILURES = env.int("STRIPE_BREAKER_FAILURES", default=3)

@@ -8,8 +8,8 @@ Stripe-compatible server (the payments sandbox) instead of api.stripe.com.
 Every call has a bounded time: a connect and a read timeout per try and a number
 of retries (STRIPE_CONNECT_TIMEOUT, STRIPE_READ_TIMEOUT, STRIPE_MAX_NETWORK_RETRIES),
 chosen to stay well inside the app server's worker timeout; and every try passes
-the process's guard (donations.stripe_guard), which fails it at once rather than let
-a stalled Stripe hold every thread.
+the process's guard (donations.stripe_guard), which fails it rather than let a
+stalled Stripe hold every thread.
 """
 
 from __future__ import annotations
@@ -297,15 +297,23 @@ def id_of(field: str | stripe.StripeObject) -> str:
 
 
 @lru_cache(maxsize=4)
-def _guard(api_base: str, max_concurrent: int, failures: int, seconds: float) -> CallGuard:
+def _guard(
+    api_base: str, max_concurrent: int, slow_seconds: float, failures: int, seconds: float
+) -> CallGuard:
     """One guard per process and Stripe address, shared by every gateway to it."""
-    return CallGuard(max_concurrent=max_concurrent, failures_to_open=failures, open_seconds=seconds)
+    return CallGuard(
+        max_concurrent=max_concurrent,
+        slow_seconds=slow_seconds,
+        failures_to_open=failures,
+        open_seconds=seconds,
+    )
 
 
 def current_guard() -> CallGuard:
     return _guard(
         str(settings.STRIPE_API_BASE),
         int(settings.STRIPE_MAX_CONCURRENT_CALLS),
+        float(settings.STRIPE_SLOW_CALL_SECONDS),
         int(settings.STRIPE_BREAKER_FAILURES),
         float(settings.STRIPE_BREAKER_SECONDS),
     )

@@ -6,6 +6,7 @@ import pytest
 import stripe
 from django.test import Client
 
+from donations.stripe_gateway import current_guard
 from donations.stripe_guard import CallGuard, StripeUnavailable
 from stripe_testkit.waiting import wait_until
 from tests.factories import CampaignArticleFactory, donation_form_data
@@ -31,7 +32,9 @@ def fail(guard: CallGuard) -> None:
 @pytest.mark.django_db(transaction=False)
 def test_the_breaker_opens_after_failures_in_a_row_and_one_call_tries_again():
     clock = Clock()
-    guard = CallGuard(max_concurrent=4, failures_to_open=2, open_seconds=30, clock=clock)
+    guard = CallGuard(
+        max_concurrent=4, slow_seconds=2, failures_to_open=2, open_seconds=30, clock=clock
+    )
     fail(guard)
     with guard.call():  # a success in between: the count starts again
         pass
@@ -52,7 +55,9 @@ def test_the_breaker_opens_after_failures_in_a_row_and_one_call_tries_again():
 @pytest.mark.django_db(transaction=False)
 def test_a_failed_retry_opens_the_breaker_again():
     clock = Clock()
-    guard = CallGuard(max_concurrent=4, failures_to_open=1, open_seconds=30, clock=clock)
+    guard = CallGuard(
+        max_concurrent=4, slow_seconds=2, failures_to_open=1, open_seconds=30, clock=clock
+    )
     fail(guard)
     clock.now = 31
     fail(guard)
@@ -71,8 +76,35 @@ def donate(article, email):
     return Client().post(f"{article.get_absolute_url()}donate/", data)
 
 
-def test_one_call_too_many_fails_at_once_while_the_others_wait(fake_stripe, settings):
+def test_a_donor_finding_every_slot_taken_waits_for_a_turn_while_stripe_answers(
+    fake_stripe, settings
+):
     settings.STRIPE_MAX_CONCURRENT_CALLS = 1
+    settings.STRIPE_SLOW_CALL_SECONDS = 30
+    article = CampaignArticleFactory()
+    fake_stripe.answer("POST", "/v1/checkout/sessions", SESSION)
+    stall = fake_stripe.stall("POST", "/v1/checkout/sessions")
+    answers = []
+    donors = [
+        threading.Thread(target=lambda e=email: answers.append(donate(article, e)))
+        for email in ("a@example.org", "b@example.org")
+    ]
+    donors[0].start()
+    try:
+        assert stall.arrived.wait(10)
+        donors[1].start()  # the one slot is taken: it waits for a turn
+        wait_until(lambda: current_guard().waiting == 1, 10, "the second donor to wait")
+    finally:
+        stall.release()
+        for donor in donors:
+            donor.join()
+    assert [answer.status_code for answer in answers] == [303, 303]
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2
+
+
+def test_one_call_too_many_fails_once_the_call_in_flight_has_waited_too_long(fake_stripe, settings):
+    settings.STRIPE_MAX_CONCURRENT_CALLS = 1
+    settings.STRIPE_SLOW_CALL_SECONDS = 0.5
     settings.STRIPE_READ_TIMEOUT = 20
     article = CampaignArticleFactory()
     fake_stripe.answer("POST", "/v1/checkout/sessions", SESSION)
