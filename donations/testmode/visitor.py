@@ -13,7 +13,9 @@ from donations.testmode.harness import Harness, RunError, donation_article
 from stripe_testkit.cards import TestCard
 from stripe_testkit.waiting import wait_until
 
-_ERROR = re.compile(r"<strong>([^<]+)</strong>")
+_ERRORS = re.compile(r'id="donation-errors".*?</div>', re.S)  # the form's list of what is wrong
+_ITEM = re.compile(r"<li>(.*?)</li>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 _HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)"')
 
 
@@ -44,7 +46,7 @@ class Visitor:
             timeout=60,
         )
         if response.status_code != 303:
-            errors = "; ".join(_ERROR.findall(response.text)) or "no message"
+            errors = form_errors(response.text) or "no message"
             raise RunError(f"The donation form answered {response.status_code}: {errors}")
         url = response.headers["Location"]
         return Checkout(url=url, session_id=url.rstrip("/").rsplit("/", 1)[-1])
@@ -91,3 +93,10 @@ class RowDonor:
             self.path, first_name=self.first_name, last_name=f"{self.last_name} {self.number}",
             email=f"{mailbox}+{self.number}@example.org", **form,
         )  # fmt: skip
+
+
+def form_errors(page: str) -> str:
+    """What the donation form says is wrong, as the visitor reads it."""
+    block = _ERRORS.search(page)
+    items = _ITEM.findall(block.group(0)) if block else []
+    return "; ".join(" ".join(unescape(_TAG.sub("", item)).split()) for item in items)
