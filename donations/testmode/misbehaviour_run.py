@@ -102,11 +102,16 @@ def _refund_before_payment(harness: Harness, donor: _Donor) -> Result:
     refunded = harness.stripe.list_events("charge.refunded")[0]
     completed = next(e for e in harness.stripe.list_events("checkout.session.completed")
                      if e.data.object.id == checkout.session_id)  # fmt: skip
+    answers = []
     for event in (refunded, completed):  # the refund first
-        harness.post_signed(json.dumps(event.to_dict(for_json=True)).encode())
+        answer = harness.post_signed(json.dumps(event.to_dict(for_json=True)).encode())
+        answers.append(f"{event.type} {answer.status_code} {answer.text[:40]}")
     harness.wait_for_queue()  # the payment is asked of Stripe by the worker
     payment = donation_of(checkout).payments.get()
     _expect(result, "refunded", payment.amount_refunded_cents, 1000)
+    if payment.amount_refunded_cents != 1000:  # what to look at (seen once, in CI)
+        due = payment.stripe_sync_due_at
+        result.notes.append(f"posted: {'; '.join(answers)}; Stripe sync due: {due}")
     return _recorded(result, donation_of(checkout))
 
 
