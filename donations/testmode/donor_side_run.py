@@ -91,7 +91,6 @@ def _record_fee_cover(harness: Harness, donation: Donation, result: Result) -> N
     """Each payment charged the gift and the fee cover, and what reached the balance
     after Stripe's fee is the gift."""
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     donation.refresh_from_db()
     result.status, result.payments = donation.status, donation.paid_payment_count()
     payments = list(donation.payments.filter(status=Payment.Status.PAID))
@@ -117,7 +116,6 @@ def _recovered_renewal(harness: Harness, donor: _Donor) -> Result:
     subscription = subscription_of(checkout)
     harness.stripe.advance_one_period(subscription)  # the renewal fails
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     donation = donation_of(checkout)
     notice = next((m for m in mail.outbox if m.to == [donation.email]
                    and "could not be renewed" in m.subject), None)  # fmt: skip
@@ -132,7 +130,6 @@ def _recovered_renewal(harness: Harness, donor: _Donor) -> Result:
         result.notes.append("FAIL: back on the donation's page, no word of the retry")
     harness.wait_for_queue()
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     donation.refresh_from_db()
     result.status, result.payments = donation.status, donation.paid_payment_count()
     result.ended = donation.status not in Donation.RUNNING
@@ -148,12 +145,10 @@ def _statement_with_refund(harness: Harness, donor: _Donor) -> Result:
     checkout = donor.donate(amount="3000")
     donor.visitor.pay(checkout, VISA)
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     donation = donation_of(checkout)
     payment = donation.payments.get()
     staff_actions.refund(payment, 1000, seen_refunded_cents=0)  # as staff do in the admin
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     year = timezone.now().year
     send_year(year, Donor.objects.filter(pk=donation.donor_id))
     harness.wait_for_queue()

@@ -51,10 +51,13 @@ class Harness:
     sandbox: SandboxServer | None = None  # offline: the sandbox the run talks to
 
     def wait_for_webhooks(self) -> None:
-        """Offline, wait until the sandbox has delivered every event it created; real
-        Stripe delivers only through `stripe listen`, so there is nothing to wait for."""
+        """Wait until every event so far is delivered and applied: offline, until the
+        sandbox has delivered every event it created (real Stripe delivers only through
+        `stripe listen`, so there is nothing to wait for), then until the worker has
+        applied what the webhook stored and done what that left to do."""
         if self.offline:
             self.stripe.wait_for_webhooks()
+        self.wait_for_queue()
 
     def wait_for_queue(self) -> None:
         """Wait until the worker has done what the events so far left to do."""

@@ -55,7 +55,6 @@ def _spanish_monthly(harness: Harness, donor: _Donor) -> Result:
         raise RunError("The thank-you page after a Spanish donation is not in Spanish.")
     harness.run_subscription_to_end(subscription_of(checkout), 3)
     harness.wait_for_webhooks()
-    harness.wait_for_queue()
     donation = donation_of(checkout)
     donation.refresh_from_db()
     result.status, result.payments = donation.status, donation.paid_payment_count()
