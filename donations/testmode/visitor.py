@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import unescape
 
 import requests
+from django.utils.html import strip_tags
 
 from donations.models import Donation
 from donations.testmode.harness import Harness, RunError, donation_article
@@ -15,7 +16,6 @@ from stripe_testkit.waiting import wait_until
 
 _ERRORS = re.compile(r'id="donation-errors".*?</div>', re.S)  # the form's list of what is wrong
 _ITEM = re.compile(r"<li>(.*?)</li>", re.S)
-_TAG = re.compile(r"<[^>]+>")
 _HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[^"]+)" value="(?P<value>[^"]*)"')
 
 
@@ -99,4 +99,4 @@ def form_errors(page: str) -> str:
     """What the donation form says is wrong, as the visitor reads it."""
     block = _ERRORS.search(page)
     items = _ITEM.findall(block.group(0)) if block else []
-    return "; ".join(" ".join(unescape(_TAG.sub("", item)).split()) for item in items)
+    return "; ".join(" ".join(unescape(strip_tags(item)).split()) for item in items)
