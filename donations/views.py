@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from csp.decorators import csp_exempt
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -18,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.views import render_article, visible_articles
+from articles.views import render_article, visible_to
 from donations import monthly_offer
 from donations.donor_page import (
     donor_link,
@@ -41,9 +42,9 @@ logger = logging.getLogger(__name__)
 @require_POST
 @limited
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
-    box = get_object_or_404(
-        DonationBox.objects.open(), article__in=visible_articles(request), article__slug=slug
-    )
+    box = get_object_or_404(DonationBox.objects.open(), article__slug=slug)
+    if not visible_to(request, box.article):
+        raise Http404
 
     def answer_with_form(form: DonationForm, status: int) -> HttpResponse:
         return render_article(

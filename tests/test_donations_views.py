@@ -65,6 +65,17 @@ def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article
     assert fake_stripe.requests == []
 
 
+@pytest.mark.parametrize("trait", ["draft", "future"])
+def test_an_unpublished_articles_box_refuses_visitors_and_takes_staffs_tries(
+    client, staff_client, fake_stripe, trait
+):
+    article = CampaignArticleFactory(**{trait: True})
+    assert donate(Client(), article).status_code == 404
+    assert fake_stripe.requests == []
+    answer_checkout(fake_stripe)
+    assert donate(staff_client, article).status_code == 303  # previewing the box
+
+
 def test_one_time_20_redirects_303_to_checkout(client, article, fake_stripe):
     answer_checkout(fake_stripe)
     response = donate(client, article)
