@@ -4,9 +4,8 @@ durable variant whose live entries no traffic can evict.
 Rate-limit counters (django-ratelimit) must be shared by every worker and
 incremented without losing a count. Django's DatabaseCache is shared (it lives
 in the database) but increments with a read then a write that also resets the
-entry's expiry; here the read and the write happen in one transaction that holds
-the row (under SQLite the transaction takes the database's write lock when it
-starts, IMMEDIATE, see settings; under PostgreSQL the row is selected FOR UPDATE),
+entry's expiry, and a count written meanwhile by another worker is lost; here the
+write happens only where the row still holds the value read (else it reads again),
 and only the value is written, so the entry keeps its expiry.
 
 Django's DatabaseCache also culls: past MAX_ENTRIES it deletes a third of its
@@ -24,7 +23,8 @@ from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
+from django.db import connections, router
+from django.utils import timezone
 
 
 class AtomicDatabaseCache(DatabaseCache):
@@ -39,26 +39,31 @@ class AtomicDatabaseCache(DatabaseCache):
         return bool(super().add(key, value, timeout, version))
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        """Read the value, then write the new one only where the row still holds the value
+        read, again if another worker wrote first (compare and swap): two statements and
+        no transaction of its own (a rate limit counts three times per POST)."""
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
         stored_key = self.make_and_validate_key(key, version=version)
-        with transaction.atomic(using=db), connection.cursor() as cursor:
-            if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            while True:
+                now = timezone.now().replace(microsecond=0, tzinfo=None)  # as Django's has_key
                 cursor.execute(
-                    f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608 - the table name is ours
-                    [stored_key],
+                    f"SELECT value FROM {table} WHERE cache_key = %s AND expires > %s",  # noqa: S608 - the table name is ours
+                    [stored_key, connection.ops.adapt_datetimefield_value(now)],
                 )
-            value = self.get(key, version=version)
-            if value is None:
-                raise ValueError(f"Key '{key}' not found")
-            new_value = int(value) + delta
-            pickled = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
-            cursor.execute(
-                f"UPDATE {table} SET value = %s WHERE cache_key = %s",  # noqa: S608 - the table name is ours
-                [pickled.decode("latin1"), stored_key],
-            )
-            return new_value
+                row = cursor.fetchone()
+                if row is None:
+                    raise ValueError(f"Key '{key}' not found")
+                new_value = int(pickle.loads(base64.b64decode(row[0].encode()))) + delta  # noqa: S301 - our own entries
+                pickled = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
+                cursor.execute(
+                    f"UPDATE {table} SET value = %s WHERE cache_key = %s AND value = %s",  # noqa: S608 - the table name is ours
+                    [pickled.decode("latin1"), stored_key, row[0]],
+                )
+                if cursor.rowcount == 1:
+                    return new_value
 
 
 class DurableDatabaseCache(AtomicDatabaseCache):

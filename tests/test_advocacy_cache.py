@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.db import connection
 
 from tests.concurrency import at_once
 
@@ -49,3 +50,37 @@ def test_an_expired_entry_is_added_again(database_cache):
     database_cache.set("counter", 7, timeout=-1)  # expired at once
     assert database_cache.add("counter", 1, timeout=60)
     assert database_cache.get("counter") == 1
+
+
+def test_concurrent_increments_of_a_database_entry_are_all_counted(database_cache):
+    database_cache.add("counter", 0, timeout=60)
+
+    def bump():
+        for _ in range(10):
+            database_cache.incr("counter")
+
+    at_once(bump, 8)
+    assert database_cache.get("counter") == 80
+
+
+def expiry(key):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM cache_entries WHERE cache_key LIKE %s", [f"%:{key}"])
+        return cursor.fetchone()[0]
+
+
+def test_an_increment_is_two_statements_and_keeps_the_entrys_expiry(
+    database_cache, django_assert_num_queries
+):
+    database_cache.add("counter", 1, timeout=60)
+    expires = expiry("counter")
+    with django_assert_num_queries(2):
+        assert database_cache.incr("counter", 2) == 3
+    assert database_cache.get("counter") == 3
+    assert expiry("counter") == expires
+
+
+def test_an_expired_entry_is_not_incremented(database_cache):
+    database_cache.set("counter", 7, timeout=-1)
+    with pytest.raises(ValueError, match="not found"):
+        database_cache.incr("counter")
