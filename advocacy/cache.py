@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import base64
 import pickle
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
 
@@ -31,12 +32,44 @@ class AtomicDatabaseCache(DatabaseCache):
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
-        """As Django's, but an entry that is there and live is found by one read, without
-        Django's count of the table, transaction and failed insert: a rate-limit counter
-        is added on every POST, and is there on all but the first."""
+        """As Django's, in fewer statements: an entry there and live is found by one read (a
+        rate-limit counter is added on every POST, and is there on all but the first); a
+        new one is written by one insert that replaces only an expired entry, after the
+        count that culls (Django's: a count, then a transaction to read and insert)."""
         if self.has_key(key, version=version):
             return False
-        return bool(super().add(key, value, timeout, version))
+        stored_key = self.make_and_validate_key(key, version=version)
+        backend_timeout = self.get_backend_timeout(timeout)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        now = timezone.now().replace(microsecond=0)
+        expires = (
+            datetime.max
+            if backend_timeout is None
+            else datetime.fromtimestamp(backend_timeout, tz=UTC).replace(microsecond=0)
+        )
+        pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the table name is ours
+            count = cursor.fetchone()[0]
+            if count > self._max_entries:
+                self._cull(db, cursor, now, count)
+            try:
+                cursor.execute(
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - the table name is ours
+                    "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, "
+                    f"expires = excluded.expires WHERE {table}.expires < %s",
+                    [
+                        stored_key,
+                        pickled,
+                        connection.ops.adapt_datetimefield_value(expires),
+                        connection.ops.adapt_datetimefield_value(now),
+                    ],
+                )
+            except DatabaseError:  # as Django's: a write that fails adds nothing
+                return False
+            return bool(cursor.rowcount == 1)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         """Read the value, then write the new one only where the row still holds the value

@@ -47,6 +47,16 @@ def test_adding_a_live_entry_is_refused_by_one_read(database_cache, django_asser
     assert database_cache.get("counter") == 1
 
 
+def test_a_new_entry_is_added_by_a_read_a_count_and_one_insert(
+    database_cache, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # none there; the count that culls; the insert
+        assert database_cache.add("counter", 1, timeout=60)
+    assert database_cache.get("counter") == 1
+    assert database_cache.add("forever", "kept", timeout=None)
+    assert database_cache.get("forever") == "kept"
+
+
 def test_an_expired_entry_is_added_again(database_cache):
     database_cache.set("counter", 7, timeout=-1)  # expired at once
     assert database_cache.add("counter", 1, timeout=60)
