@@ -22,7 +22,7 @@ from django_tasks import task
 from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
 from donations.stripe_objects import ReceivedEvent
-from donations.webhooks import OPEN, Outcome, apply_event, event_fields
+from donations.webhooks import OPEN, Outcome, apply_event, apply_open_event, event_fields
 
 
 class EventFailed(Exception):
@@ -61,7 +61,7 @@ def apply_event_task(stripe_id: str) -> str:
     record = WebhookEvent.objects.filter(stripe_id=stripe_id, status__in=OPEN).first()
     if record is None:
         return "applied before"
-    outcome = apply_event(ReceivedEvent(record.payload))
+    outcome = apply_open_event(ReceivedEvent(record.payload))
     if outcome is Outcome.FAILED:
         record.refresh_from_db(fields=["error"])
         raise EventFailed(f"Stripe event {stripe_id}: {record.error}")

@@ -50,7 +50,7 @@ class Outcome(enum.Enum):
 # The statuses of an event still to apply: received, or failed before.
 OPEN = (WebhookEvent.Status.RECEIVED, WebhookEvent.Status.FAILED)
 
-__all__ = ["InvalidEvent", "Outcome", "apply_event", "verify_event"]
+__all__ = ["InvalidEvent", "Outcome", "apply_event", "apply_open_event", "verify_event"]
 
 
 def verify_event(payload: bytes, signature: str | None) -> ReceivedEvent:
@@ -71,6 +71,12 @@ def apply_event(event: ReceivedEvent) -> Outcome:
         return Outcome.IGNORED
     if WebhookEvent.objects.filter(stripe_id=event.id).exclude(status__in=OPEN).exists():
         return Outcome.DUPLICATE
+    return apply_open_event(event)
+
+
+def apply_open_event(event: ReceivedEvent) -> Outcome:
+    """Apply an event not applied before (its row, if stored, received or failed), as the
+    worker's task has found it."""
     if event.livemode != settings.STRIPE_LIVE_MODE:
         mode = "a live" if event.livemode else "a test-mode"
         logger.warning("Stripe event %s is %s event: ignored", event.id, mode)

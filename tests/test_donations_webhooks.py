@@ -3,7 +3,9 @@ import time
 
 import pytest
 import requests
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from donations.event_inbox import apply_event_task
@@ -125,6 +127,21 @@ def test_an_event_is_stored_as_received_and_applied_by_the_worker(client, donati
     record.refresh_from_db()
     donation.refresh_from_db()
     assert (record.status, record.attempts, donation.status) == ("processed", 1, "paid")
+
+
+def test_the_worker_reads_a_received_events_row_once_before_storing_its_outcome(
+    client, donation, completed
+):
+    client.post("/stripe/webhook/", data=completed, content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=sign(completed))  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        assert apply_event_task.call("evt_1") == "processed"
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "donations_webhookevent"' in query["sql"]
+    ]
+    assert len(reads) == 2  # the task's, then the outcome's row locked to store it
 
 
 def test_a_duplicate_delivery_has_no_second_effect(post_event, donation, completed):
