@@ -127,5 +127,4 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except Exception:  # a failure to store the event: still JSON, and Stripe delivers it again
         logger.exception("Stripe event %s could not be received", event.id)
         return JsonResponse({"status": Outcome.FAILED.value}, status=500)
-    status = 500 if outcome is Outcome.FAILED else 200
-    return JsonResponse({"status": outcome.value}, status=status)
+    return JsonResponse({"status": outcome.value})  # received, a duplicate or ignored
