@@ -67,7 +67,7 @@ def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article
 
 @pytest.mark.parametrize("trait", ["draft", "future"])
 def test_an_unpublished_articles_box_refuses_visitors_and_takes_staffs_tries(
-    client, staff_client, fake_stripe, trait
+    staff_client, fake_stripe, trait
 ):
     article = CampaignArticleFactory(**{trait: True})
     assert donate(Client(), article).status_code == 404
