@@ -28,7 +28,7 @@ def in_units(minor: int, currency: str) -> Decimal:
 @lru_cache(maxsize=4096)
 def format_money(minor: int, currency: str = "usd", locale: str = DEFAULT_LOCALE) -> str:
     """`$20`, `$1,250.50`, `¥1,000`, `€12.50`; `20 US$` in Spanish. Remembered: the same
-    few amounts (a box's presets, their fees) are shown on every form, at ~80 µs each."""
+    few amounts (a box's presets, their fees) are on every form (17 µs each, 0.2 remembered)."""
     value = in_units(minor, currency)
     places = 0 if value == value.to_integral_value() else exponent(currency)
     place, pattern = _currency_pattern(locale, places)
