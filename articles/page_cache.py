@@ -23,12 +23,20 @@ it lost anyway, a new token is drawn and every page kept before is stale, never
 valid again. It is read before the page is rendered, and bumped when a change is
 saved and again once its transaction has committed: a request that read the content
 before the commit keeps its page under a version that is already old.
+
+Where the version lives in a cache every machine shares (Redis), a process trusts the
+version it read for `LEASE` seconds instead of asking on every hit, and a change staff
+make waits out that lease once its commit has bumped the version: when the save
+returns, no process holds the old version any more, so no page of an unpublished
+article is served from then on. A payment's change of a campaign's total does not wait
+(`bump_for_figures`): its pages show the new total within the lease.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -54,6 +62,7 @@ logger = logging.getLogger(__name__)
 CSRF_SENTINEL = "csrf-sentinel-" + uuid.uuid4().hex
 VERSION_KEY = "page-cache:content-version"
 MAX_PAGES = 512
+LEASE = 0.05  # seconds a process trusts the version it read from a shared cache
 NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "server-timing"}
 
 # Sentinel → this visitor's value (HTML-escaped), registered by apps that put a form on
@@ -74,6 +83,7 @@ _pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
 _lock = threading.Lock()
 _local = threading.local()  # per thread: the version read, and when
 _changes = [0]  # versions this process set
+_lease: list[tuple[float, str] | None] = [None]  # (when its read began, the version)
 
 
 def _versions() -> Any:
@@ -87,30 +97,53 @@ def content_version() -> str:
     On the SQLite database cache, a thread reads it again only when the database has
     changed since it last did (`PRAGMA data_version` moves with every commit of another
     connection; this process's own changes of the version move `_changes`): a page cache
-    hit then costs no query at all while nothing is written. On Redis every hit reads it,
-    so that no page of an article unpublished on any machine is served once the change
-    has committed (each process keeping it for 0.1 s served some: the stack test)."""
+    hit then costs no query at all while nothing is written. In a shared cache, the
+    process reads it again once its lease has run out (see the module's docstring)."""
     store = _versions()
-    stamp = _database_stamp(store) if isinstance(store, DatabaseCache) else None
+    if _shared(store):
+        return _leased_version(store)
+    stamp = _database_stamp(store)
     known = getattr(_local, "version", None)
     if stamp is not None and known is not None and known[0] == stamp:
         return str(known[1])
+    version = _read_version(store)
+    if stamp is not None:
+        _local.version = (stamp, version)
+    return version
+
+
+def _leased_version(store: Any) -> str:
+    lease, asked = _lease[0], time.monotonic()  # the lease runs from before the read
+    if lease is not None and asked - lease[0] < LEASE:
+        return lease[1]
+    version = _read_version(store)
+    _lease[0] = (asked, version)
+    return version
+
+
+def _read_version(store: Any) -> str:
     version = store.get(VERSION_KEY)
     if version is None:
         store.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = store.get(VERSION_KEY)
         if version is None:
             raise RuntimeError("The durable cache keeps nothing.")
-    if stamp is not None:
-        _local.version = (stamp, version)
     return str(version)
+
+
+def _shared(store: Any) -> bool:
+    """Whether the versions live in a cache other machines share (anything but the
+    SQLite database cache, whose changes `_database_stamp` sees at once)."""
+    if not isinstance(store, DatabaseCache):
+        return True
+    return connections[router.db_for_read(store.cache_model_class)].vendor != "sqlite"
 
 
 def _database_stamp(store: DatabaseCache) -> tuple[int, int] | None:
     """(SQLite's data_version on this thread's connection, this process's changes), or
-    None where the versions do not live in SQLite."""
+    None inside a transaction."""
     db = connections[router.db_for_read(store.cache_model_class)]
-    if db.vendor != "sqlite" or db.in_atomic_block:
+    if db.in_atomic_block:
         return None
     db.ensure_connection()
     return db.connection.execute("PRAGMA data_version").fetchone()[0], _changes[0]
@@ -118,6 +151,7 @@ def _database_stamp(store: DatabaseCache) -> tuple[int, int] | None:
 
 def _new_version() -> None:
     _changes[0] += 1
+    _lease[0] = None  # this process sees its own change at once
     try:
         _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
@@ -130,9 +164,27 @@ def _new_version() -> None:
 def bump_content_version(**kwargs: Any) -> None:
     """Connected to post_save and post_delete of everything shown on cached pages: a new
     version now, and another once the change is committed (at once outside a
-    transaction)."""
+    transaction), after which the commit waits out the other processes' leases (once
+    per transaction, however many changes it saved)."""
+    _new_version()
+    saved = time.monotonic()
+    transaction.on_commit(lambda: _new_version_committed(saved))
+
+
+def bump_for_figures(**kwargs: Any) -> None:
+    """For changes of figures on pages (a campaign's total), which need no wait: other
+    processes show them once their lease runs out."""
     _new_version()
     transaction.on_commit(_new_version)
+
+
+def _new_version_committed(saved: float) -> None:
+    if getattr(_local, "committed", -1.0) > saved:  # this commit's version is drawn
+        return
+    _local.committed = time.monotonic()
+    _new_version()
+    if _shared(_versions()):
+        time.sleep(LEASE)  # even if the cache did not answer: their next look finds that
 
 
 def rendering_for_cache(request: HttpRequest) -> bool:
@@ -163,6 +215,7 @@ def fill_in(request: HttpRequest, html: str) -> str:
 def forget_all() -> None:
     with _lock:
         _pages.clear()
+    _lease[0] = None
 
 
 class PageCacheMiddleware:

@@ -24,14 +24,15 @@ def connect() -> None:
     for name, sentinel in SOURCE_SENTINELS.items():
         page_cache.per_visitor[sentinel] = _source_value(name)
     page_cache.passed_params.update(sources.FIELDS)
-    # A payment changes a campaign's total shown in its box.
-    for model in (Campaign, DonationBox, Payment):
+    # A payment changes a campaign's total shown in its box: a figure, whose change
+    # needs not wait for every process to see it (page_cache.bump_for_figures).
+    for model, bump in (
+        (Campaign, page_cache.bump_content_version),
+        (DonationBox, page_cache.bump_content_version),
+        (Payment, page_cache.bump_for_figures),
+    ):
         for signal in (post_save, post_delete):
-            signal.connect(
-                page_cache.bump_content_version,
-                sender=model,
-                dispatch_uid=f"pages-{model.__name__}-{signal}",
-            )
+            signal.connect(bump, sender=model, dispatch_uid=f"pages-{model.__name__}-{signal}")
 
 
 def _source_value(name: str) -> Callable[[HttpRequest], str]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -258,6 +259,7 @@ def test_a_change_saved_on_another_machine_reaches_this_ones_pages():
         try:
             Article.objects.filter(pk=article.pk).update(title="After the edit")  # no signal
             caches["durable"].set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            time.sleep(page_cache.LEASE)  # as its commit waits out the leases
         finally:
             connection.close()
 
@@ -265,3 +267,56 @@ def test_a_change_saved_on_another_machine_reaches_this_ones_pages():
     thread.start()
     thread.join()
     assert "After the edit" in client.get(article.get_absolute_url()).content.decode()
+
+
+class SharedCache(LocMemCache):
+    """The durable cache as Redis is, shared by every machine: the content version's
+    reads and writes counted."""
+
+    log: list[str] = []
+
+    def get(self, key, default=None, version=None):
+        if key == VERSION_KEY:
+            self.log.append("read")
+        return super().get(key, default, version)
+
+    def set(self, key, value, timeout=300, version=None):
+        if key == VERSION_KEY:
+            self.log.append("write")
+        super().set(key, value, timeout, version)
+
+
+@pytest.fixture
+def shared_cache(settings):
+    SharedCache.log = []
+    settings.CACHES = {
+        **settings.CACHES,
+        "durable": {"BACKEND": "tests.test_articles_page_cache.SharedCache"},
+    }
+    return SharedCache.log
+
+
+def test_a_process_asks_a_shared_cache_for_the_version_once_per_lease(client, shared_cache):
+    article = ArticleFactory()
+    started = time.monotonic()
+    for _ in range(50):  # rendered once, then from the page cache
+        assert client.get(article.get_absolute_url()).status_code == 200
+    elapsed = time.monotonic() - started
+    assert 1 <= shared_cache.count("read") <= elapsed / page_cache.LEASE + 1
+
+
+def test_a_change_waits_out_the_leases_once_its_commit_drew_a_version(
+    shared_cache, django_capture_on_commit_callbacks
+):
+    """When staff's save returns, no process holds the version from before it: once per
+    transaction, however many changes it saved."""
+    articles = ArticleFactory.create_batch(3)
+    content_version()
+    shared_cache.clear()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for article in articles:
+            article.status = Article.Status.DRAFT
+            article.save()
+    assert time.monotonic() - started >= page_cache.LEASE
+    assert shared_cache.count("write") == 3 + 1  # each save's, then the commit's
