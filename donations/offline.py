@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from donations import lifecycle
 from donations.jobs import follow_up
@@ -30,6 +30,13 @@ class OfflineGift:
 
 
 def record(gift: OfflineGift) -> Donation:
+    try:
+        return _record(gift)
+    except IntegrityError:  # a first gift from the same new address at once: its donor exists now
+        return _record(gift)
+
+
+def _record(gift: OfflineGift) -> Donation:
     received = datetime.combine(gift.received_on, time(12), tzinfo=UTC)  # its day, in UTC
     with transaction.atomic():
         donor = donor_for(gift.email, gift.first_name, gift.last_name) or Donor.objects.create(

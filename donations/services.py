@@ -96,21 +96,24 @@ def _donation_for_submission(
     fields = {name: details[name] for name in DETAIL_FIELDS}
     fields |= {name: details.get(name, "") for name in sources.FIELDS}
     fields["language"] = current_language()  # the page's language
+    fields |= {"public_id": token or uuid.uuid4(), "campaign": campaign, "article": article}
     try:
-        with transaction.atomic():
-            donor = donor_for(details["email"], details["first_name"], details["last_name"])
-            donation = Donation.objects.create(
-                donor=donor,
-                public_id=token or uuid.uuid4(),
-                campaign=campaign,
-                article=article,
-                currency=campaign.currency,
-                **fields,
-            )
-        return donation, True
+        return _new_donation(fields), True
     except IntegrityError:
-        # The same form submitted twice at once: the other request created it.
-        return Donation.objects.get(public_id=token), False  # it exists: the race was lost
+        pass
+    existing = Donation.objects.by_public_id(token) if token is not None else None
+    if existing is not None:  # the same form submitted twice at once: the other's
+        return existing, False
+    # A first gift from the same new address at once: its donor exists now.
+    return _new_donation(fields), True
+
+
+def _new_donation(fields: dict[str, Any]) -> Donation:
+    """The donation, and its donor found or created, in one transaction (which an
+    IntegrityError rolls back whole: donor_for keeps no savepoint of its own)."""
+    with transaction.atomic():
+        donor = donor_for(fields["email"], fields["first_name"], fields["last_name"])
+        return Donation.objects.create(donor=donor, currency=fields["campaign"].currency, **fields)
 
 
 def checkout_session_params(donation: Donation, *, base_url: str) -> SessionCreateParams:

@@ -1,9 +1,11 @@
 import re
+import uuid
 
 import pytest
 from django.test import Client
 
-from donations.models import Donation
+from donations.models import Donation, Donor
+from tests.concurrency import at_once
 from tests.factories import (
     ArticleFactory,
     CampaignArticleFactory,
@@ -250,6 +252,29 @@ def test_a_double_submit_opens_one_session(client, article, fake_stripe):
     assert first["Location"] == second["Location"] == SESSION["url"]
     assert Donation.objects.count() == 1
     assert len(fake_stripe.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_form_submitted_four_times_at_once_is_one_donation(article, fake_stripe):
+    answer_checkout(fake_stripe)
+    answers = []
+    at_once(lambda: answers.append(donate(Client(), article)), 4)
+    assert [(a.status_code, a["Location"]) for a in answers] == [(303, SESSION["url"])] * 4
+    assert Donation.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_gifts_from_one_new_address_at_once_make_one_donor(article, fake_stripe):
+    """Each may find no donor for the address; those that lose the race to create it
+    (the address is unique) are tried again, and find it."""
+    answer_checkout(fake_stripe)
+    statuses = []
+    at_once(
+        lambda: statuses.append(donate(Client(), article, token=str(uuid.uuid4())).status_code), 4
+    )  # as many as the address may open in a minute (DONATION_EMAIL_RATE_LIMIT, 5/m)
+    assert statuses == [303] * 4
+    (donor,) = Donor.objects.all()
+    assert donor.donations.count() == Donation.objects.count() == 4
 
 
 def test_resubmitting_with_changed_details_is_a_new_donation(client, article, fake_stripe):
