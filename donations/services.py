@@ -81,30 +81,30 @@ def start_donation(
 def _donation_for_submission(
     *, campaign: Campaign, article: Article | None, token: uuid.UUID | None, details: dict[str, Any]
 ) -> tuple[Donation, bool]:
-    """The donation for this submission, and whether this request created it."""
-    if token is not None:
-        existing = Donation.objects.by_public_id(token)
-        if existing is not None:
-            same = all(getattr(existing, f) == details[f] for f in DETAIL_FIELDS)
-            if (
-                same
-                and existing.campaign_id == campaign.pk
-                and existing.status == Donation.Status.PENDING
-            ):
-                return existing, False
-            token = None  # changed details or a finished attempt: a new donation
+    """The donation for this submission, and whether this request created it.
+
+    A form's first submission (each page view has its own token) is saved under its
+    token at once, with no read before. A token already taken (the form sent again, or
+    twice at once) names its donation: that one, while it is pending with the same
+    details; otherwise a new donation under a new token."""
     fields = {name: details[name] for name in DETAIL_FIELDS}
     fields |= {name: details.get(name, "") for name in sources.FIELDS}
     fields["language"] = current_language()  # the page's language
     fields |= {"public_id": token or uuid.uuid4(), "campaign": campaign, "article": article}
     try:
         return _new_donation(fields), True
-    except IntegrityError:
+    except IntegrityError:  # the token is taken, or the donor was created meanwhile
         pass
     existing = Donation.objects.by_public_id(token) if token is not None else None
-    if existing is not None:  # the same form submitted twice at once: the other's
-        return existing, False
-    # A first gift from the same new address at once: its donor exists now.
+    if existing is not None:
+        same = all(getattr(existing, f) == details[f] for f in DETAIL_FIELDS)
+        if (
+            same
+            and existing.campaign_id == campaign.pk
+            and existing.status == Donation.Status.PENDING
+        ):
+            return existing, False
+        fields["public_id"] = uuid.uuid4()  # changed details or a finished attempt
     return _new_donation(fields), True
 
 
