@@ -74,9 +74,14 @@ def _ms(text: str) -> float:
 
 
 def donation_form(session: requests.Session, site: str, path: str, **changes: str) -> dict:
+    """The form as a visitor's browser posts it from a page view of its own: its CSRF
+    token and its form token (each page view's own, which makes a first submission)."""
     page = session.get(site + path, timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
-    form = {"csrfmiddlewaretoken": token, "amount": "2000", "frequency": "one_time"}
+    form = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', page.text)[1]
+        for name in ("csrfmiddlewaretoken", "token")
+    }
+    form |= {"amount": "2000", "frequency": "one_time"}
     return {**form, "first_name": "Bench", "last_name": "Mark", **changes}
 
 
@@ -91,12 +96,13 @@ def donate(session: requests.Session, site: str, path: str, form: dict) -> reque
 
 
 def donate_posts(site: str, path: str, count: int) -> dict[str, float]:
-    """Sequential donate POSTs: the server's own time and Stripe's, per request."""
+    """Sequential donate POSTs, each from a page view of its own: the server's own time
+    and Stripe's, per POST."""
     http = requests.Session()
-    form = donation_form(http, site, path)
     app, stripe, errors, started = [], [], 0, time.monotonic()
     for number in range(count):
-        response = donate(http, site, path, {**form, "email": f"bench-{number}@example.org"})
+        form = donation_form(http, site, path, email=f"bench-{number}@example.org")
+        response = donate(http, site, path, form)
         if response.status_code != 303:
             errors += 1
             continue
