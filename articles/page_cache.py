@@ -48,6 +48,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -100,9 +101,10 @@ def content_version() -> str:
     hit then costs no query at all while nothing is written. In a shared cache, the
     process reads it again once its lease has run out (see the module's docstring)."""
     store = _versions()
-    if _shared(store):
+    db = _sqlite_database(store)
+    if db is None:
         return _leased_version(store)
-    stamp = _database_stamp(store)
+    stamp = _database_stamp(db)
     known = getattr(_local, "version", None)
     if stamp is not None and known is not None and known[0] == stamp:
         return str(known[1])
@@ -131,18 +133,19 @@ def _read_version(store: Any) -> str:
     return str(version)
 
 
-def _shared(store: Any) -> bool:
-    """Whether the versions live in a cache other machines share (anything but the
-    SQLite database cache, whose changes `_database_stamp` sees at once)."""
+def _sqlite_database(store: Any) -> BaseDatabaseWrapper | None:
+    """The SQLite database the versions live in (the database cache), whose changes
+    `_database_stamp` sees at once; None where they live in a cache other machines share
+    (Redis, or the database cache on PostgreSQL)."""
     if not isinstance(store, DatabaseCache):
-        return True
-    return connections[router.db_for_read(store.cache_model_class)].vendor != "sqlite"
+        return None
+    db = connections[router.db_for_read(store.cache_model_class)]
+    return db if db.vendor == "sqlite" else None
 
 
-def _database_stamp(store: DatabaseCache) -> tuple[int, int] | None:
+def _database_stamp(db: BaseDatabaseWrapper) -> tuple[int, int] | None:
     """(SQLite's data_version on this thread's connection, this process's changes), or
     None inside a transaction."""
-    db = connections[router.db_for_read(store.cache_model_class)]
     if db.in_atomic_block:
         return None
     db.ensure_connection()
@@ -183,7 +186,7 @@ def _new_version_committed(saved: float) -> None:
         return
     _local.committed = time.monotonic()
     _new_version()
-    if _shared(_versions()):
+    if _sqlite_database(_versions()) is None:  # shared: other processes hold leases
         time.sleep(LEASE)  # even if the cache did not answer: their next look finds that
 
 
