@@ -3,7 +3,11 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
+
+from articles.models import Article
 
 ENV = {
     k: v
@@ -139,3 +143,31 @@ def test_sentry_is_on_only_with_a_dsn():
 
     assert active() == "False"
     assert active(SENTRY_DSN="https://public@127.0.0.1:9/1") == "True"
+
+
+def test_postgresql_prepares_what_a_connection_runs_again_and_again_unless_turned_off():
+    probe = "import advocacy.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"
+
+    def options(**extra: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**ENV, "DEBUG": "true", "DATABASE_URL": "postgres://u@127.0.0.1:9/db", **extra},
+            cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    assert options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert options(DATABASE_PREPARED_STATEMENTS="false") == "{}"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_a_statement_run_five_times_is_planned_once_on_postgresql():
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(6):
+        list(Article.objects.filter(slug="the-prepared-one"))
+    assert any("the-prepared-one" not in sql and '"articles_article"' in sql for sql in prepared())
