@@ -31,7 +31,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def client_ip_key(group: str, request: HttpRequest) -> str:
-    """django-ratelimit key: the client IP (a /64 for IPv6, which one client owns)."""
+    """Rate-limit key: the client IP (a /64 for IPv6, which one client owns)."""
     address = ipaddress.ip_address(client_ip(request) or "0.0.0.0")  # noqa: S104 - a key, not a bind
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))

@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_ratelimit",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -157,7 +156,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
-RATELIMIT_USE_CACHE = "durable"
+RATE_LIMIT_CACHE = "durable"  # rate-limit counters (donations.ratelimits)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -346,7 +345,7 @@ DONATION_FEE_FIXED_CENTS = env.int("DONATION_FEE_FIXED_CENTS", default=30)
 ORGANISATION_LEGAL_NAME = env.str("ORGANISATION_LEGAL_NAME", default="Advocacy (test mode)")
 ORGANISATION_ADDRESS = env.str("ORGANISATION_ADDRESS", default="1 Example Street, Springfield")
 ORGANISATION_TAX_ID = env.str("ORGANISATION_TAX_ID", default="00-0000000")
-# django-ratelimit rates for opening a checkout (card-testing defence): per client
+# Rates for opening a checkout (card-testing defence): per client
 # IP, and per e-mail address whatever the IP.
 DONATION_RATE_LIMIT = env.str("DONATION_RATE_LIMIT", default="10/m")
 DONATION_EMAIL_RATE_LIMIT = env.str("DONATION_EMAIL_RATE_LIMIT", default="5/m")

@@ -25,7 +25,6 @@ import statistics
 import sys
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +39,7 @@ django.setup()
 import load_attacks  # noqa: E402
 
 from donations.models import Donation, DonationBox  # noqa: E402
+from donations.ratelimits import counter  # noqa: E402
 from donations.testmode.harness import RunError  # noqa: E402
 from donations.testmode.visitor import Visitor  # noqa: E402
 from jobs.worker import queue_idle  # noqa: E402
@@ -146,12 +146,11 @@ def burst(site: str, path: str) -> tuple[list[int], set[str], list[str]]:
 
 
 def _window_end(value: str, period: int):  # type: ignore[no-untyped-def]
-    """When django-ratelimit's current window for `value` ends (its own formula)."""
+    """When the site's current rate-limit window for `value` ends."""
 
     def end() -> int:
         now = int(time.time())
-        edge = now - (now % period) + (zlib.crc32(value.encode()) % period)
-        return edge + period if edge < now else edge
+        return now + counter("", value, f"1/{period}s", now).ttl - 1
 
     return end
 

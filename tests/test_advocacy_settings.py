@@ -108,10 +108,6 @@ def test_check_deploy_reports_nothing_with_the_production_variables():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_the_rate_limit_checks_are_not_silenced():
-    assert not [c for c in settings.SILENCED_SYSTEM_CHECKS if "ratelimit" in c]
-
-
 def test_admin_login_locks_out_after_the_configured_failures(client, settings, db):
     from tests.factories import StaffUserFactory
 

@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
+from django_redis.cache import RedisCache
 
-from donations.ratelimits import normalised_email
+from donations.ratelimits import count, counter, normalised_email, parse_rate
 from tests.factories import CampaignArticleFactory, donation_form_data
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +71,7 @@ def test_a_flood_of_new_addresses_from_one_ip_opens_only_the_limit(
 def test_no_number_of_new_counters_evicts_a_live_one(settings):
     """Django's database cache, past its 300 entries, deletes the third of them whose
     keys sort first, live or not: a counter under the first key went at once."""
-    counters = caches[settings.RATELIMIT_USE_CACHE]
+    counters = caches[settings.RATE_LIMIT_CACHE]
     counters.add("!first", 7, timeout=3600)
     for n in range(400):
         counters.add(f"counter-{n}", 1, timeout=3600)
@@ -93,3 +95,43 @@ def test_a_site_wide_ceiling_holds_whatever_the_addresses(article, settings, fak
         for n in range(5)
     ]
     assert answers == [303, 303, 303, 429, 429]
+
+
+@pytest.mark.parametrize(
+    ("rate", "parsed"),
+    [("10/m", (10, 60)), ("3/h", (3, 3600)), ("1/d", (1, 86400)), ("100/10m", (100, 600)),
+     (" 5/30s ", (5, 30))],
+)  # fmt: skip
+def test_a_rate_is_a_count_in_seconds(rate, parsed):
+    assert parse_rate(rate) == parsed
+
+
+@pytest.mark.parametrize("rate", ["10", "10/minute", "m/10", "-1/m", ""])
+def test_a_rate_that_is_not_one_says_how_to_write_it(rate):
+    with pytest.raises(ImproperlyConfigured, match="write it as 10/m"):
+        parse_rate(rate)
+
+
+def test_a_counter_lasts_its_window_and_each_value_ends_its_own():
+    start = 1_800_000_000
+    first = counter("view", "ip:192.0.2.1", "5/m", now=start)
+    end = start + first.ttl - 1  # the window's last second is end - 1
+    assert 1 <= end - start <= 60
+    assert counter("view", "ip:192.0.2.1", "5/m", now=end - 1).key == first.key
+    after = counter("view", "ip:192.0.2.1", "5/m", now=end)
+    assert after.key != first.key and after.ttl == 61
+    ends = {start + counter("view", f"ip:192.0.2.{n}", "5/m", now=start).ttl for n in range(20)}
+    assert len(ends) > 1  # not every counter of the site starts again at once
+    assert counter("other-view", "ip:192.0.2.1", "5/m", now=start).key != first.key
+    assert counter("view", "ip:192.0.2.1", "6/m", now=start).key != first.key
+
+
+def test_counts_go_up_together_and_start_again_in_a_new_window(settings):
+    now = 1_800_000_000
+    counters = [counter("view", value, "5/m", now=now) for value in ("site", "ip:a", "email:b")]
+    assert count(counters) == [1, 1, 1]
+    assert count(counters) == [2, 2, 2]
+    assert count([counters[0], counter("view", "ip:a", "5/m", now=now + 60)]) == [3, 1]
+    cache = caches[settings.RATE_LIMIT_CACHE]
+    if isinstance(cache, RedisCache):  # each expires with its window, not later
+        assert 0 < cache.ttl(counters[1].key) <= counters[1].ttl
