@@ -1,7 +1,7 @@
 """Django's database cache, with an increment that is atomic across processes, and a
 durable variant whose live entries no traffic can evict.
 
-Rate-limit counters (django-ratelimit) must be shared by every worker and
+Rate-limit counters (donations.ratelimits) must be shared by every worker and
 incremented without losing a count. Django's DatabaseCache is shared (it lives
 in the database) but increments with a read then a write that also resets the
 entry's expiry, and a count written meanwhile by another worker is lost; here the

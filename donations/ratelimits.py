@@ -2,7 +2,7 @@
 
 A card tester posts the donation form again and again, with new card numbers on
 Stripe's page each time, from few addresses or many, under made-up e-mail addresses.
-Three counts (django-ratelimit, in the durable cache that no traffic can evict):
+Three counts (in the durable cache, which no traffic can evict):
 
 - per client IP (a /64 for IPv6): DONATION_RATE_LIMIT;
 - per e-mail address as its mailbox receives it, whatever the IP: case, a quoted
