@@ -58,15 +58,22 @@ def test_with_no_key_a_donation_is_paid_through_the_sandbox(site_env, args, serv
                         GUNICORN_WORKERS="2", GUNICORN_TIMEOUT="10")  # fmt: skip
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                        env=site_env, cwd=settings.BASE_DIR, check=True)  # fmt: skip
-    process = subprocess.Popen(
-        [str(settings.BASE_DIR / "scripts" / "run-site"), *args],
-        env=site_env,
-        cwd=settings.BASE_DIR,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # As from a terminal, whatever this run's own Ctrl-C does: a process started in the
+    # background of a script (`pytest … &`) ignores SIGINT, and so would all of the
+    # site's (a handler of ours is reset to the default in the child, an "ignore" is not).
+    ours = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [str(settings.BASE_DIR / "scripts" / "run-site"), *args],
+            env=site_env,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, ours)
     visitor = Visitor(f"http://127.0.0.1:{site_port}")
     try:
         wait_until(lambda: answers(site_port) and answers(sandbox_port), 60, "the site")
