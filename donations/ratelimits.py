@@ -123,8 +123,9 @@ def count(counters: list[Counter]) -> list[int]:
     if isinstance(cache, RedisCache):
         transaction = cache.client.get_client(write=True).pipeline()
         for each in counters:
-            transaction.set(cache.make_key(each.key), 0, ex=each.ttl, nx=True)
-            transaction.incr(cache.make_key(each.key))
+            key = cache.make_key(each.key)
+            transaction.set(key, 0, ex=each.ttl, nx=True)
+            transaction.incr(key)
         return [int(n) for n in transaction.execute()[1::2]]
     return [_count_in(cache, each) for each in counters]
 
