@@ -13,7 +13,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +26,8 @@ from donations.donor_page import (
 )
 from donations.event_inbox import receive_event
 from donations.forms import DonationForm
-from donations.models import Campaign, Donation, DonationBox
+from donations.models import Campaign, Donation
+from donations.open_boxes import open_box
 from donations.ratelimits import limited, note_refusal
 from donations.services import (
     DonationError,
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 @require_POST
 @limited
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
-    box = get_object_or_404(DonationBox.objects.open(), article__slug=slug)
+    box = open_box(slug)
     if not visible_to(request, box.article):
         raise Http404
 
