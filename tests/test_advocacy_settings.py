@@ -16,9 +16,13 @@ ENV = {
 }
 
 
-def _settings_import(**extra: str) -> subprocess.CompletedProcess[str]:
+def _settings_import(
+    expression: str = "s.SECRET_KEY", **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """A new Python process that imports the settings (as `s`) from this environment,
+    changed by `extra`, and prints `expression`."""
     return subprocess.run(
-        [sys.executable, "-c", "import advocacy.settings as s; print(s.SECRET_KEY)"],
+        [sys.executable, "-c", f"import advocacy.settings as s; print({expression})"],
         env={**ENV, **extra},
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -128,13 +132,10 @@ def test_admin_login_locks_out_after_the_configured_failures(client, settings, d
 
 
 def test_sentry_is_on_only_with_a_dsn():
-    probe = "import advocacy.settings, sentry_sdk; print(sentry_sdk.get_client().is_active())"
-
     def active(**extra: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", probe], env={**ENV, "DEBUG": "true", **extra},
-            cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        probe = "__import__('sentry_sdk').get_client().is_active()"
+        result = _settings_import(probe, DEBUG="true", **extra)
+        assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
     assert active() == "False"
@@ -142,14 +143,11 @@ def test_sentry_is_on_only_with_a_dsn():
 
 
 def test_postgresql_prepares_what_a_connection_runs_again_and_again_unless_turned_off():
-    probe = "import advocacy.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"
-
     def options(**extra: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", probe],
-            env={**ENV, "DEBUG": "true", "DATABASE_URL": "postgres://u@127.0.0.1:9/db", **extra},
-            cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        probe = "s.DATABASES['default'].get('OPTIONS', {})"
+        url = "postgres://u@127.0.0.1:9/db"
+        result = _settings_import(probe, DEBUG="true", DATABASE_URL=url, **extra)
+        assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
     assert options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
