@@ -19,7 +19,7 @@ from donations.embedding import allow_framing
 from donations.forms import DonationForm
 from donations.models import Campaign
 from donations.ratelimits import limited
-from donations.views import take_donation
+from donations.views import campaign_closed, take_donation
 
 PAGE = "donations/campaign_page.html"
 EMBED = "donations/campaign_embed.html"
@@ -28,7 +28,9 @@ EMBED = "donations/campaign_embed.html"
 @require_http_methods(["GET", "HEAD", "POST"])
 @limited
 def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.filter(active=True), slug=slug)
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if not campaign.active:
+        return campaign_closed(request)
     if request.method == "POST":
         return take_donation(request, campaign, None, _answer_on_page(request, campaign))
     return _offered(request, campaign, PAGE)
@@ -52,7 +54,9 @@ def campaign_embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The box alone, for a frame on the sites the campaign lists. Its form opens the
     next page at the top (target=_top): Checkout, or the campaign's page with what is
     wrong, never inside the partner's frame."""
-    campaign = get_object_or_404(Campaign.objects.filter(active=True), slug=slug)
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if not campaign.active:
+        return campaign_closed(request)
     if request.method == "POST":
         return take_donation(request, campaign, None, _answer_on_page(request, campaign))
     return allow_framing(_offered(request, campaign, EMBED), campaign)

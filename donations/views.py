@@ -13,13 +13,13 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.views import render_article, visible_to
+from articles.views import render_article, visible_articles, visible_to
 from donations import monthly_offer
 from donations.donor_page import (
     donor_link,
@@ -43,7 +43,11 @@ logger = logging.getLogger(__name__)
 @require_POST
 @limited
 def donate(request: HttpRequest, slug: str) -> HttpResponse:
-    box = open_box(slug)
+    try:
+        box = open_box(slug)
+    except Http404:  # no box, or its campaign has closed since the page was loaded
+        article = visible_articles(request).filter(slug=slug, donation_box__isnull=False)
+        return campaign_closed(request, article=get_object_or_404(article))
     if not visible_to(request, box.article):
         raise Http404
 
@@ -53,6 +57,17 @@ def donate(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     return take_donation(request, box.campaign, box.article, answer_with_form)
+
+
+def campaign_closed(request: HttpRequest, *, article: Article | None = None) -> HttpResponse:
+    """410 for a campaign that has stopped taking donations (a form sent from a page
+    loaded before it closed, or an old link to its page), saying that nothing was
+    charged, with the way to the campaigns open now."""
+    posted = request.method == "POST"
+    if posted:  # the switcher leads to each language's home, not to a URL only POSTed to
+        request.translations = {}  # type: ignore[attr-defined]
+    context = {"article": article, "posted": posted}
+    return render(request, "donations/campaign_closed.html", context, status=410)
 
 
 def take_donation(

@@ -56,10 +56,17 @@ def test_bad_input_on_the_campaign_page_comes_back_with_what_was_typed(client, c
     assert not Donation.objects.exists()
 
 
-def test_an_inactive_or_unknown_campaign_has_no_page(client, campaign):
+def test_a_closed_campaign_says_so_and_an_unknown_one_has_no_page(client, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(active=False)
-    assert client.get("/donate/winter-appeal/").status_code == 404
-    assert client.post("/donate/winter-appeal/", donation_form_data()).status_code == 404
+    page = client.get("/donate/winter-appeal/")
+    assert page.status_code == 410
+    assert "This campaign is no longer taking donations" in page.content.decode()
+    assert "Nothing was charged" not in page.content.decode()  # nothing was sent
+    posted = client.post("/donate/winter-appeal/", donation_form_data())
+    assert posted.status_code == 410
+    said = "Nothing was charged, and the details you typed were not kept."
+    assert said in posted.content.decode()
+    assert not Donation.objects.exists()
     assert client.get("/donate/no-such-campaign/").status_code == 404
 
 

@@ -63,7 +63,35 @@ def test_inactive_campaign_has_no_donation_box_and_refuses_posts(client, article
     article.donation_box.campaign.active = False
     article.donation_box.campaign.save()
     assert "You are donating to" not in client.get(article.get_absolute_url()).content.decode()
+    # A form sent from the page as it was before the campaign closed: said so, not a 404.
+    response = donate(client, article)
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert "This campaign is no longer taking donations" in page
+    assert "Nothing was charged, and the details you typed were not kept." in page
+    assert f'href="{article.get_absolute_url()}"' in page and 'href="/donate/"' in page
+    assert "/es/articles/" not in page  # the language switcher: no link to a POST-only URL
+    assert fake_stripe.requests == []
+    assert not Donation.objects.exists()
+
+
+def test_a_closed_box_under_a_spanish_article_says_so_in_spanish(client, fake_stripe):
+    article = CampaignArticleFactory(language="es")
+    article.donation_box.campaign.active = False
+    article.donation_box.campaign.save()
+    response = donate(client, article)
+    assert article.get_absolute_url().startswith("/es/")
+    assert response.status_code == 410
+    assert "Esta campaña ya no recibe donaciones" in response.content.decode()
+    assert 'href="/es/donate/"' in response.content.decode()
+
+
+def test_a_closed_box_under_an_unpublished_article_is_still_not_found(client, fake_stripe):
+    article = CampaignArticleFactory(draft=True)
+    article.donation_box.campaign.active = False
+    article.donation_box.campaign.save()
     assert donate(client, article).status_code == 404
+    assert client.post("/articles/no-such-article/donate/", donation_form_data()).status_code == 404
     assert fake_stripe.requests == []
 
 

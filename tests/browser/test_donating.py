@@ -295,3 +295,23 @@ def test_the_fee_cover_follows_the_amount_chosen_and_is_charged(
     delivered()
     payment = Donation.objects.get().payments.get()
     assert (payment.amount_cents, payment.settled_cents) == (2091, 2000)
+
+
+def test_a_campaign_closed_while_the_form_is_filled_in_says_so(page, site, artifacts):
+    url = open_article(page, site)
+    page.get_by_text("$20", exact=True).click()
+    fill_donor(page)
+    campaign = site[2].donation_box.campaign
+    campaign.active = False  # staff close the campaign meanwhile
+    campaign.save()
+    page.get_by_role("button", name="Donate").click()
+    heading = "This campaign is no longer taking donations"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_text("Nothing was charged")).to_be_visible()
+    serious = audit(page, artifacts, "campaign-closed")
+    assert not serious, describe(serious)
+    page.screenshot(path=artifacts / "campaign-closed.png")
+    assert not Donation.objects.exists()
+    page.get_by_role("link", name="See where you can give now").click()
+    expect(page).to_have_url(url + "/donate/")
+    expect(page.get_by_text("not taking donations online just now")).to_be_visible()
