@@ -54,9 +54,7 @@ def campaign_embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The box alone, for a frame on the sites the campaign lists. Its form opens the
     next page at the top (target=_top): Checkout, or the campaign's page with what is
     wrong, never inside the partner's frame."""
-    campaign = get_object_or_404(Campaign, slug=slug)
-    if not campaign.active:
-        return campaign_closed(request)
+    campaign = get_object_or_404(Campaign.objects.filter(active=True), slug=slug)
     if request.method == "POST":
         return take_donation(request, campaign, None, _answer_on_page(request, campaign))
     return allow_framing(_offered(request, campaign, EMBED), campaign)

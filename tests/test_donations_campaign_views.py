@@ -68,6 +68,8 @@ def test_a_closed_campaign_says_so_and_an_unknown_one_has_no_page(client, campai
     assert said in posted.content.decode()
     assert not Donation.objects.exists()
     assert client.get("/donate/no-such-campaign/").status_code == 404
+    # Inside a partner's frame the box of a closed campaign is still not found.
+    assert client.get("/donate/winter-appeal/embed/").status_code == 404
 
 
 def test_the_header_donate_button_opens_the_main_campaign(client, campaign):
