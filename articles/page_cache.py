@@ -70,6 +70,8 @@ NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "server-timi
 # pages; and the query parameters that change nothing on a page but such values.
 per_visitor: dict[str, Callable[[HttpRequest], str]] = {}
 passed_params: set[str] = set()
+# What other apps keep per process under the content version, forgotten with the pages.
+forgotten_with_pages: list[Callable[[], None]] = []
 
 
 @dataclass
@@ -219,6 +221,8 @@ def forget_all() -> None:
     with _lock:
         _pages.clear()
     _lease[0] = None
+    for forget in forgotten_with_pages:
+        forget()
 
 
 class PageCacheMiddleware:

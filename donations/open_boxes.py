@@ -26,7 +26,7 @@ def open_box(slug: str) -> DonationBox:
     try:
         version = page_cache.content_version()
     except Exception:  # the cache is down: a change saved meanwhile could not draw a
-        _kept.clear()  # new version (the page cache forgets its pages, and logs it)
+        page_cache.forget_all()  # new version (as the page cache's middleware does)
         return _looked_up(slug)
     kept = _kept.get(slug)
     if kept is not None and kept[0] == version:
@@ -38,3 +38,8 @@ def open_box(slug: str) -> DonationBox:
 
 def _looked_up(slug: str) -> DonationBox:
     return get_object_or_404(DonationBox.objects.open(), article__slug=slug)
+
+
+def forget() -> None:
+    """Every box kept (page_cache.forget_all: the version may not have moved with a change)."""
+    _kept.clear()

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import escape
 
 from articles import page_cache
-from donations import sources
+from donations import open_boxes, sources
 from donations.models import Campaign, DonationBox, Payment
 
 FORM_TOKEN_SENTINEL = "form-token-sentinel-" + uuid.uuid4().hex
@@ -24,6 +24,7 @@ def connect() -> None:
     for name, sentinel in SOURCE_SENTINELS.items():
         page_cache.per_visitor[sentinel] = _source_value(name)
     page_cache.passed_params.update(sources.FIELDS)
+    page_cache.forgotten_with_pages.append(open_boxes.forget)
     # A payment changes a campaign's total shown in its box: a figure, whose change
     # needs not wait for every process to see it (page_cache.bump_for_figures).
     for model, bump in (

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests import unreachable
 from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,7 @@ def test_healthy(client):
 
 
 def test_an_unreachable_cache_is_a_503(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-        }
-    }
+    settings.CACHES = {"default": unreachable.CACHE}
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "failing"

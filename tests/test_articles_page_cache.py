@@ -18,6 +18,7 @@ from articles.models import Article
 from articles.page_cache import VERSION_KEY, content_version
 from donations.models import Donation, DonationBox
 from stripe_testkit.waiting import wait_until
+from tests import unreachable
 from tests.factories import (
     ArticleFactory,
     CampaignArticleFactory,
@@ -131,13 +132,7 @@ def test_a_scheduled_article_appears_on_the_home_page_at_its_time(client):
 
 def test_pages_are_served_with_the_cache_down(client, settings):
     article = CampaignArticleFactory()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-        }
-    }
+    settings.CACHES = {"default": unreachable.CACHE}
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert 'id="donate"' in response.content.decode()

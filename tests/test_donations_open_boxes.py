@@ -8,15 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from donations.open_boxes import open_box
+from tests import unreachable
 from tests.factories import CampaignArticleFactory, CampaignFactory, donation_form_data
 from tests.stripe_events import answer_checkout
 
 pytestmark = pytest.mark.django_db
-NOWHERE = {  # the discard port: nothing answers
-    "BACKEND": "django_redis.cache.RedisCache",
-    "LOCATION": "redis://127.0.0.1:9/0",
-    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-}
 
 
 def box_queries(run):
@@ -68,7 +64,8 @@ def test_with_the_cache_down_the_box_comes_from_the_database_and_none_is_kept(se
     article = CampaignArticleFactory()
     kept = open_box(article.slug)
     durable = settings.CACHES["durable"]
-    settings.CACHES = {**settings.CACHES, "default": NOWHERE, "durable": NOWHERE}
+    down = unreachable.CACHE
+    settings.CACHES = {**settings.CACHES, "default": down, "durable": down}
     found, asked = box_queries(lambda: open_box(article.slug))
     assert found.pk == kept.pk and found is not kept and len(asked) == 1
     # A change saved while the cache is down draws no new version; once the cache is
