@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django_tasks import task
 
+from advocacy.rows import insert
 from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
 from donations.stripe_objects import ReceivedEvent
@@ -37,7 +38,7 @@ def receive_event(event: ReceivedEvent) -> Outcome:
     try:
         with transaction.atomic():
             received = WebhookEvent.Status.RECEIVED
-            WebhookEvent.objects.create(stripe_id=event.id, **event_fields(event, received))
+            insert(WebhookEvent(stripe_id=event.id, **event_fields(event, received)))
             apply_event_task.enqueue(event.id)
         return Outcome.RECEIVED
     except IntegrityError:

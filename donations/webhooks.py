@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from advocacy.rows import upsert
 from donations.event_payloads import InvalidEvent, parse_event, storable
 from donations.fulfilment import HANDLERS, current_object
 from donations.jobs import follow_up
@@ -186,11 +187,10 @@ def _record_ignored(event: ReceivedEvent, note: str) -> None:
         processed_at=timezone.now(),
         **{**fields, "payload": redacted(event.body)},
     )
-    WebhookEvent.objects.bulk_create(
-        [record],
-        update_conflicts=True,
-        unique_fields=["stripe_id"],
-        update_fields=["status", "note", "error", "processed_at", "payload"],
+    upsert(
+        record,
+        conflict="stripe_id",
+        update=["status", "note", "error", "processed_at", "payload"],
     )
 
 

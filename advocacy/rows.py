@@ -1,0 +1,74 @@
+"""A row inserted in one statement, built once per model: for the writes of a webhook.
+
+Stripe's webhook stores every event it delivers, and the task that applies it, before
+it answers (donations.event_inbox). Through the ORM each row costs a model's save with
+its SQL compiled anew, and an upsert is a `bulk_create` that wraps its one statement in
+a transaction of its own (on PostgreSQL BEGIN, INSERT and COMMIT: three round trips where
+one does). On SQLite that work is done while the write lock is held, which every other
+writer waits for. Here the statement is built once per model (and conflict), from its
+concrete fields, and each row's values are prepared by those fields as the ORM prepares
+them. Measured with the bench's webhooks from 8 senders: README, "Performance".
+
+`insert` sends pre_save and post_save as `Model.save` does, so receivers (django-tasks'
+own among them) still run; `upsert` sends none, as `bulk_create` sends none. Neither is
+for models whose fields need a placeholder other than `%s` (geometries, for one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import connections, router
+from django.db.models import Field, Model
+from django.db.models.signals import post_save, pre_save
+
+
+def insert(record: Model) -> None:
+    """Insert `record` (a new row) in one statement, as `record.save()` would."""
+    model, alias = type(record), router.db_for_write(type(record))
+    pre_save.send(sender=model, instance=record, raw=False, using=alias, update_fields=None)
+    _execute(record, alias, conflict="", update=())
+    record._state.adding, record._state.db = False, alias
+    post_save.send(
+        sender=model, instance=record, created=True, raw=False, using=alias, update_fields=None
+    )
+
+
+def upsert(record: Model, *, conflict: str, update: Sequence[str]) -> None:
+    """Insert `record`, or, where a row has its value of the unique field `conflict`,
+    set that row's `update` fields to the record's, in one statement."""
+    _execute(record, router.db_for_write(type(record)), conflict=conflict, update=tuple(update))
+
+
+def _execute(record: Model, alias: str, *, conflict: str, update: tuple[str, ...]) -> None:
+    connection, meta = connections[alias], record._meta
+    sql, fields = _statement(record._meta.label, alias, conflict, update)
+    values = [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if meta.auto_field is not None:  # the key the database gave the row
+            record.pk = cursor.fetchone()[0]
+
+
+@cache
+def _statement(
+    label: str, alias: str, conflict: str, update: tuple[str, ...]
+) -> tuple[str, list[Field[Any, Any]]]:
+    """The INSERT of `model`'s columns (an automatic key left to the database, and
+    returned) and the fields in their order; with `conflict`, ON CONFLICT … DO UPDATE.
+    The same SQL on SQLite (3.35 and later) and PostgreSQL."""
+    meta, quote = apps.get_model(label)._meta, connections[alias].ops.quote_name
+    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608 - the model's names
+    if conflict:
+        sets = (quote(meta.get_field(name).column) for name in update)
+        sql += f" ON CONFLICT ({quote(meta.get_field(conflict).column)}) DO UPDATE SET "
+        sql += ", ".join(f"{column} = EXCLUDED.{column}" for column in sets)
+    if meta.auto_field is not None:
+        sql += f" RETURNING {quote(meta.auto_field.column)}"
+    return sql, fields

@@ -1,0 +1,64 @@
+"""advocacy.rows: a row inserted (or upserted) in one statement holds what the ORM's
+save would have stored."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from advocacy.rows import insert, upsert
+from donations.models import WebhookEvent
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "type": "invoice.paid",
+    "livemode": False,
+    "api_version": "2026-10-28.endive",
+    "created": datetime(2026, 12, 5, 9, 30, tzinfo=UTC),
+    "payload": {"id": "evt_1", "data": {"object": {"amount": 2000, "name": "José Ñúñez"}}},
+    "status": WebhookEvent.Status.RECEIVED,
+    "note": "",
+}
+
+
+def stored(stripe_id):
+    return model_to_dict(WebhookEvent.objects.get(stripe_id=stripe_id), exclude=["id"])
+
+
+def test_an_inserted_row_holds_what_save_stores_and_the_record_its_key():
+    WebhookEvent.objects.create(stripe_id="evt_orm", **FIELDS)
+    record = WebhookEvent(stripe_id="evt_row", **FIELDS)
+    with CaptureQueriesContext(connection) as queries:
+        insert(record)
+    assert len(queries) == 1
+    assert {**stored("evt_row"), "stripe_id": "evt_orm"} == stored("evt_orm")
+    row = WebhookEvent.objects.get(stripe_id="evt_row")
+    assert (record.pk, record.received_at) == (row.pk, row.received_at)  # auto_now_add set
+    assert not record._state.adding
+
+
+def test_inserting_a_row_twice_is_refused_by_its_unique_key():
+    insert(WebhookEvent(stripe_id="evt_twice", **FIELDS))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(WebhookEvent(stripe_id="evt_twice", **FIELDS))
+    assert WebhookEvent.objects.filter(stripe_id="evt_twice").count() == 1
+
+
+def test_an_upsert_over_a_stored_row_changes_only_the_fields_it_names():
+    insert(first := WebhookEvent(stripe_id="evt_up", **FIELDS))
+    ignored = {**FIELDS, "status": WebhookEvent.Status.IGNORED, "note": "not ours"}
+    again = WebhookEvent(stripe_id="evt_up", **{**ignored, "type": "other", "payload": {}})
+    with CaptureQueriesContext(connection) as queries:
+        upsert(again, conflict="stripe_id", update=["status", "note", "payload"])
+    assert len(queries) == 1  # no transaction of its own around it
+    row = WebhookEvent.objects.get(stripe_id="evt_up")
+    assert (row.status, row.note, row.payload) == ("ignored", "not ours", {})
+    assert (row.type, row.received_at, row.pk) == ("invoice.paid", first.received_at, first.pk)
+
+
+def test_an_upsert_of_a_new_row_inserts_it():
+    upsert(WebhookEvent(stripe_id="evt_new", **FIELDS), conflict="stripe_id", update=["status"])
+    assert stored("evt_new")["payload"] == FIELDS["payload"]
