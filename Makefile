@@ -74,7 +74,8 @@ sandbox: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict donations/stripe_gateway.py donations/stripe_guard.py stripe_testkit/
+	$(BIN)/mypy --strict donations/stripe_gateway.py donations/stripe_guard.py stripe_testkit/ \
+		advocacy/rows.py advocacy/task_backend.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -280,7 +280,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Background jobs (jobs/): a queue in the database, run by `manage.py run_worker` ---
 # django-tasks' database backend: a task is enqueued in the transaction of the change
 # that calls for it, so it is never lost and never runs for a change rolled back.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "advocacy.task_backend.DatabaseBackend"}}
 # A failed task is tried again after TASK_RETRY_SECONDS, doubling each time, up to
 # TASK_MAX_ATTEMPTS tries (30 s … 32 min: about an hour in all).
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=8)
