@@ -45,7 +45,7 @@ def upsert(record: Model, *, conflict: str, update: Sequence[str]) -> None:
 
 def _execute(record: Model, alias: str, *, conflict: str, update: tuple[str, ...]) -> None:
     connection, meta = connections[alias], record._meta
-    sql, fields = _statement(record._meta.label, alias, conflict, update)
+    sql, fields = _statement(meta.label, alias, conflict, update)
     values = [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -57,8 +57,8 @@ def _execute(record: Model, alias: str, *, conflict: str, update: tuple[str, ...
 def _statement(
     label: str, alias: str, conflict: str, update: tuple[str, ...]
 ) -> tuple[str, list[Field[Any, Any]]]:
-    """The INSERT of `model`'s columns (an automatic key left to the database, and
-    returned) and the fields in their order; with `conflict`, ON CONFLICT … DO UPDATE.
+    """The INSERT of the model's columns (an automatic key left to the database, and
+    returned) and its fields in their order; with `conflict`, ON CONFLICT … DO UPDATE.
     The same SQL on SQLite (3.35 and later) and PostgreSQL."""
     meta, quote = apps.get_model(label)._meta, connections[alias].ops.quote_name
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]

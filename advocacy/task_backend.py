@@ -3,7 +3,10 @@
 A task is enqueued inside the transaction of the change that needs it (a webhook's
 event stored, a donation settled); on SQLite that transaction holds the write lock, so
 the row is inserted with a statement built once (advocacy.rows) instead of the ORM's
-create. The row is the library's own, with the values its backend gives it.
+create. The row is the library's own, with the values its backend gives it: this
+replaces the library's `_task_to_db_task` (django-tasks-db, pinned in requirements.txt),
+and tests/test_advocacy_task_backend.py compares the row with the one the library's
+backend writes, so an upgrade that changes either shows there.
 """
 
 from __future__ import annotations
