@@ -10,8 +10,11 @@ concrete fields, and each row's values are prepared by those fields as the ORM p
 them. Measured with the bench's webhooks from 8 senders: README, "Performance".
 
 `insert` sends pre_save and post_save as `Model.save` does, so receivers (django-tasks'
-own among them) still run; `upsert` sends none, as `bulk_create` sends none. Neither is
-for models whose fields need a placeholder other than `%s` (geometries, for one).
+own among them) still run; `upsert` sends none, as `bulk_create` sends none. `Insert`
+does an insert's work (pre_save, the values) when it is made and its statement when it
+is run: made before a transaction and run inside it, that transaction holds SQLite's
+write lock for the statement alone. None is for models whose fields need a placeholder
+other than `%s` (geometries, for one).
 """
 
 from __future__ import annotations
@@ -26,30 +29,55 @@ from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
 
 
+class Insert:
+    """A new row's INSERT, ready to run: pre_save sent and every value prepared when it
+    is made, so that running it is the statement alone. Made before a transaction and
+    run inside it, the transaction holds SQLite's write lock only for its statements."""
+
+    def __init__(self, record: Model) -> None:
+        model, alias = type(record), router.db_for_write(type(record))
+        pre_save.send(sender=model, instance=record, raw=False, using=alias, update_fields=None)
+        self.record, self.alias = record, alias
+        self.sql, self.values = _prepared(record, alias, conflict="", update=())
+
+    def run(self) -> None:
+        """Insert the row, as `record.save()` would (the record gets its key)."""
+        record, alias = self.record, self.alias
+        _execute(record, alias, self.sql, self.values)
+        record._state.adding, record._state.db = False, alias
+        post_save.send(
+            sender=type(record), instance=record, created=True, raw=False, using=alias,
+            update_fields=None,
+        )  # fmt: skip
+
+
 def insert(record: Model) -> None:
     """Insert `record` (a new row) in one statement, as `record.save()` would."""
-    model, alias = type(record), router.db_for_write(type(record))
-    pre_save.send(sender=model, instance=record, raw=False, using=alias, update_fields=None)
-    _execute(record, alias, conflict="", update=())
-    record._state.adding, record._state.db = False, alias
-    post_save.send(
-        sender=model, instance=record, created=True, raw=False, using=alias, update_fields=None
-    )
+    Insert(record).run()
 
 
 def upsert(record: Model, *, conflict: str, update: Sequence[str]) -> None:
     """Insert `record`, or, where a row has its value of the unique field `conflict`,
     set that row's `update` fields to the record's, in one statement."""
-    _execute(record, router.db_for_write(type(record)), conflict=conflict, update=tuple(update))
+    alias = router.db_for_write(type(record))
+    _execute(record, alias, *_prepared(record, alias, conflict=conflict, update=tuple(update)))
 
 
-def _execute(record: Model, alias: str, *, conflict: str, update: tuple[str, ...]) -> None:
-    connection, meta = connections[alias], record._meta
-    sql, fields = _statement(meta.label, alias, conflict, update)
-    values = [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+def _prepared(
+    record: Model, alias: str, *, conflict: str, update: tuple[str, ...]
+) -> tuple[str, list[Any]]:
+    """The statement and the record's values for it, each prepared by its field."""
+    connection = connections[alias]
+    sql, fields = _statement(record._meta.label, alias, conflict, update)
+    return sql, [
+        field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields
+    ]
+
+
+def _execute(record: Model, alias: str, sql: str, values: list[Any]) -> None:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, values)
-        if meta.auto_field is not None:  # the key the database gave the row
+        if record._meta.auto_field is not None:  # the key the database gave the row
             record.pk = cursor.fetchone()[0]
 
 

@@ -3,7 +3,9 @@ the worker.
 
 Stripe asks for a quick 2xx, before any complex logic, and delivers again what is not
 answered in time. An event of a type the site acts on is stored as received, and a task
-to apply it (donations.webhooks.apply_event) is enqueued, in one transaction: the answer
+to apply it (donations.webhooks.apply_event) is enqueued, in one transaction (both rows
+made ready before it, so that on SQLite it holds the write lock for the two INSERTs
+alone, which every other writer waits for: README, "Performance"): the answer
 waits neither for Stripe (an object fetched again, an invoice's payments) nor for the
 handler's transaction, and an event stored is never left unapplied. The task applies
 it once (a redelivery finds it stored and adds nothing); a failure is tried again by
@@ -19,7 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django_tasks import task
 
-from advocacy.rows import insert
+from advocacy.rows import Insert
+from advocacy.task_backend import prepare
 from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
 from donations.stripe_objects import ReceivedEvent
@@ -35,11 +38,13 @@ def receive_event(event: ReceivedEvent) -> Outcome:
     was stored before (and did not fail), or IGNORED, recorded at once."""
     if event.type not in HANDLERS or event.livemode != settings.STRIPE_LIVE_MODE:
         return apply_event(event)  # recorded as ignored, in one statement
+    received = WebhookEvent.Status.RECEIVED
+    event_row = Insert(WebhookEvent(stripe_id=event.id, **event_fields(event, received)))
+    task_row = prepare(apply_event_task, event.id)
     try:
         with transaction.atomic():
-            received = WebhookEvent.Status.RECEIVED
-            insert(WebhookEvent(stripe_id=event.id, **event_fields(event, received)))
-            apply_event_task.enqueue(event.id)
+            event_row.run()
+            task_row.enqueue()
         return Outcome.RECEIVED
     except IntegrityError:
         pass

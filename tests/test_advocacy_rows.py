@@ -1,5 +1,5 @@
 """advocacy.rows: a row inserted (or upserted) in one statement holds what the ORM's
-save would have stored."""
+save would have stored; a prepared insert does its work before it runs."""
 
 from datetime import UTC, datetime
 
@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from advocacy.rows import insert, upsert
+from advocacy.rows import Insert, insert, upsert
 from donations.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,21 @@ def test_an_inserted_row_holds_what_save_stores_and_the_record_its_key():
     assert {**stored("evt_row"), "stripe_id": "evt_orm"} == stored("evt_orm")
     row = WebhookEvent.objects.get(stripe_id="evt_row")
     assert (record.pk, record.received_at) == (row.pk, row.received_at)  # auto_now_add set
+    assert not record._state.adding
+
+
+def test_a_prepared_insert_runs_its_statement_alone_inside_the_transaction():
+    record = WebhookEvent(stripe_id="evt_ready", **FIELDS)
+    with CaptureQueriesContext(connection) as queries:
+        row = Insert(record)
+    assert len(queries) == 0 and record.received_at is not None  # pre_save: auto_now_add
+    assert record._state.adding  # not stored yet
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        row.run()
+    statements = [q["sql"].split()[0] for q in queries]
+    assert [s for s in statements if s in {"SELECT", "INSERT", "UPDATE", "DELETE"}] == ["INSERT"]
+    row = WebhookEvent.objects.get(stripe_id="evt_ready")
+    assert (record.pk, record.received_at) == (row.pk, row.received_at)
     assert not record._state.adding
 
 

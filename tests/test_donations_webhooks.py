@@ -1,5 +1,6 @@
 import json
 import time
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -127,6 +128,34 @@ def test_an_event_is_stored_as_received_and_applied_by_the_worker(client, donati
     record.refresh_from_db()
     donation.refresh_from_db()
     assert (record.status, record.attempts, donation.status) == ("processed", 1, "paid")
+
+
+@contextmanager
+def tasks_refused():
+    """Inside the block the database refuses every new task (its table is not there)."""
+    table = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO refused_tasks")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE refused_tasks RENAME TO {table}")
+
+
+def test_an_event_whose_task_is_refused_is_not_stored_and_stripe_delivers_it_again(
+    client, donation, completed
+):
+    def deliver():
+        return client.post("/stripe/webhook/", data=completed, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=sign(completed))  # fmt: skip
+
+    with tasks_refused():
+        response = deliver()
+    assert (response.status_code, response.json()) == (500, {"status": "failed"})
+    assert not WebhookEvent.objects.exists()  # its row went with its task's
+    assert deliver().json() == {"status": "received"}  # Stripe's next delivery
+    assert (WebhookEvent.objects.get().status, DBTaskResult.objects.count()) == ("received", 1)
 
 
 def test_the_worker_reads_a_received_events_row_once_before_storing_its_outcome(
