@@ -25,19 +25,24 @@ from django_tasks_db.models import DBTaskResult
 from advocacy.rows import Insert
 
 
-class PreparedTask:
-    """A task's row made ready (`prepare`), enqueued by `enqueue`: the INSERT, then, once
-    the transaction around it commits, the library's `task_enqueued` signal."""
+class PreparedTask(Insert):
+    """A task's row made ready (`prepare`): `enqueue` inserts it (as does
+    `advocacy.rows.insert_together` with other rows), and once the transaction around it
+    commits the library's `task_enqueued` signal is sent."""
 
     def __init__(self, backend: DatabaseBackend, record: DBTaskResult[Any, Any]) -> None:
-        self.backend, self.record, self.row = backend, record, Insert(record)
+        super().__init__(record)
+        self.backend, self.task = backend, record
 
     def enqueue(self) -> None:
-        self.row.run()
-        transaction.on_commit(self._enqueued, using=self.row.alias)
+        self.run()
+
+    def inserted(self, key: Any) -> None:
+        super().inserted(key)
+        transaction.on_commit(self._enqueued, using=self.alias)
 
     def _enqueued(self) -> None:
-        task_enqueued.send(type(self.backend), task_result=self.record.task_result)
+        task_enqueued.send(type(self.backend), task_result=self.task.task_result)
 
 
 class DatabaseBackend(LibraryDatabaseBackend):

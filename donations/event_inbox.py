@@ -3,9 +3,9 @@ the worker.
 
 Stripe asks for a quick 2xx, before any complex logic, and delivers again what is not
 answered in time. An event of a type the site acts on is stored as received, and a task
-to apply it (donations.webhooks.apply_event) is enqueued, in one transaction (both rows
-made ready before it, so that on SQLite it holds the write lock for the two INSERTs
-alone, which every other writer waits for: README, "Performance"): the answer
+to apply it (donations.webhooks.apply_event) is enqueued, together (advocacy.rows: both
+rows made ready first, then, on SQLite, a transaction that holds the write lock every
+other writer waits for only for the two INSERTs; on PostgreSQL one statement): the answer
 waits neither for Stripe (an object fetched again, an invoice's payments) nor for the
 handler's transaction, and an event stored is never left unapplied. The task applies
 it once (a redelivery finds it stored and adds nothing); a failure is tried again by
@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django_tasks import task
 
-from advocacy.rows import Insert
+from advocacy.rows import Insert, insert_together
 from advocacy.task_backend import prepare
 from donations.fulfilment import HANDLERS
 from donations.models import WebhookEvent
@@ -40,11 +40,8 @@ def receive_event(event: ReceivedEvent) -> Outcome:
         return apply_event(event)  # recorded as ignored, in one statement
     received = WebhookEvent.Status.RECEIVED
     event_row = Insert(WebhookEvent(stripe_id=event.id, **event_fields(event, received)))
-    task_row = prepare(apply_event_task, event.id)
     try:
-        with transaction.atomic():
-            event_row.run()
-            task_row.enqueue()
+        insert_together(event_row, prepare(apply_event_task, event.id))
         return Outcome.RECEIVED
     except IntegrityError:
         pass

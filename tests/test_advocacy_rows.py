@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from advocacy.rows import Insert, insert, upsert
+from advocacy.rows import Insert, insert, insert_together, upsert
 from donations.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,31 @@ def test_a_prepared_insert_runs_its_statement_alone_inside_the_transaction():
     row = WebhookEvent.objects.get(stripe_id="evt_ready")
     assert (record.pk, record.received_at) == (row.pk, row.received_at)
     assert not record._state.adding
+
+
+def event_row(stripe_id):
+    return Insert(WebhookEvent(stripe_id=stripe_id, **FIELDS))
+
+
+@pytest.mark.django_db(transaction=True)  # in autocommit, as a webhook's request runs
+def test_rows_inserted_together_are_all_or_none_and_one_statement_on_postgresql():
+    first = event_row("evt_a")
+    with CaptureQueriesContext(connection) as queries:
+        insert_together(first, event_row("evt_b"))
+    assert first.record.pk == WebhookEvent.objects.get(stripe_id="evt_a").pk
+    assert not first.record._state.adding
+    statements = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "WITH"))]
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 2)
+    with pytest.raises(IntegrityError):
+        insert_together(event_row("evt_c"), event_row("evt_a"))  # the second refused
+    assert not WebhookEvent.objects.filter(stripe_id="evt_c").exists()
+
+
+def test_rows_refused_inside_a_transaction_leave_it_usable():
+    insert_together(event_row("evt_d"))
+    with pytest.raises(IntegrityError):
+        insert_together(event_row("evt_e"), event_row("evt_d"))
+    assert sorted(WebhookEvent.objects.values_list("stripe_id", flat=True)) == ["evt_d"]
 
 
 def test_inserting_a_row_twice_is_refused_by_its_unique_key():
