@@ -29,7 +29,7 @@ from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+from django_tasks_db.utils import is_locked_database_exception
 
 from jobs import schedule
 from jobs.models import WorkerHeartbeat
@@ -39,18 +39,26 @@ READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
 
 
 def claim_next(worker_id: str) -> DBTaskResult | None:
-    """The next ready task, claimed for `worker_id` (no other worker can have it)."""
-    tasks = DBTaskResult.objects.ready()
+    """The next ready task, claimed for `worker_id` (no other worker can have it).
+
+    The task is read without a lock, then claimed by one UPDATE that changes it only
+    while it is still as read: ready, and started when it was (compare and swap). A task
+    another worker claimed meanwhile is passed over for the next. On SQLite the write
+    lock, which every webhook's insert waits for, is held for that statement alone, not
+    for a transaction around the read and the ORM's work (README, "Performance")."""
     try:
-        with exclusive_transaction(tasks.db):
-            task = tasks.get_locked()
-            if task is not None:
-                task.claim(worker_id)
-            return task
+        while (task := DBTaskResult.objects.ready().first()) is not None:
+            now, tries = timezone.now(), [*task.worker_ids, worker_id]
+            claimed = DBTaskResult.objects.filter(
+                pk=task.pk, status=READY, started_at=task.started_at
+            ).update(status=RUNNING, started_at=now, worker_ids=tries)
+            if claimed:
+                task.status, task.started_at, task.worker_ids = RUNNING, now, tries
+                return task
     except OperationalError as error:
-        if is_locked_database_exception(error):
-            return None
-        raise
+        if not is_locked_database_exception(error):
+            raise
+    return None
 
 
 def run_task(task: DBTaskResult) -> bool:

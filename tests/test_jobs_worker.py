@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from donations.event_inbox import apply_event_task
 from donations.jobs import follow_up, send_waiting_receipts
 from donations.models import Donation, Receipt
 from jobs import schedule
@@ -55,6 +56,17 @@ def test_a_failed_job_is_tried_again_later_and_failed_for_good_after_the_last_tr
         assert len(job.worker_ids) == tries
     assert job.status == "FAILED"  # after the third try, for staff to see and retry
     assert Receipt.objects.get().sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)  # workers in threads of their own
+def test_workers_claiming_at_once_never_share_a_task_and_leave_none_behind():
+    enqueued = {str(apply_event_task.enqueue(f"evt_{number}").id) for number in range(5)}
+    claims = []
+    at_once(lambda: claims.extend([claim_next(f"w{len(claims)}"), claim_next("again")]), 4)
+    claimed = [str(task.id) for task in claims if task is not None]
+    assert sorted(claimed) == sorted(enqueued)  # each of the five once, by 4 workers × 2 tries
+    rows = DBTaskResult.objects.filter(id__in=enqueued)
+    assert [(row.status, len(row.worker_ids)) for row in rows] == [("RUNNING", 1)] * 5
 
 
 def test_a_job_whose_worker_went_silent_is_taken_back():
