@@ -36,6 +36,7 @@ from jobs.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
+CLAIM_TRIES = 10
 
 
 def claim_next(worker_id: str) -> DBTaskResult | None:
@@ -47,7 +48,10 @@ def claim_next(worker_id: str) -> DBTaskResult | None:
     lock, which every webhook's insert waits for, is held for that statement alone, not
     for a transaction around the read and the ORM's work (README, "Performance")."""
     try:
-        while (task := DBTaskResult.objects.ready().first()) is not None:
+        for _ in range(CLAIM_TRIES):  # each lost to another worker's claim
+            task = DBTaskResult.objects.ready().first()
+            if task is None:
+                return None
             now, tries = timezone.now(), [*task.worker_ids, worker_id]
             claimed = DBTaskResult.objects.filter(
                 pk=task.pk, status=READY, started_at=task.started_at
@@ -58,7 +62,7 @@ def claim_next(worker_id: str) -> DBTaskResult | None:
     except OperationalError as error:
         if not is_locked_database_exception(error):
             raise
-    return None
+    return None  # for now: the worker waits its interval and looks again
 
 
 def run_task(task: DBTaskResult) -> bool:
