@@ -34,6 +34,7 @@ article is served from then on. A payment's change of a campaign's total does no
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -49,7 +50,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.request import split_domain_port
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.middleware.gzip import re_accepts_gzip
@@ -225,6 +226,18 @@ def forget_all() -> None:
         forget()
 
 
+@functools.lru_cache(maxsize=256)
+def parsed_query(query: str) -> QueryDict:
+    """A query string as `request.GET` reads it (from the WSGI server's ISO-8859-1 text
+    back to its bytes), parsed once for the many visitors who follow the same link; a
+    QueryDict is immutable, so it is shared."""
+    try:
+        raw = query.encode("iso-8859-1")
+    except UnicodeEncodeError:  # an ASGI server's query is text already
+        raw = query.encode()
+    return QueryDict(raw)
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -269,7 +282,10 @@ class PageCacheMiddleware:
     def _eligible(request: HttpRequest) -> bool:
         return (
             request.method == "GET"
-            and (not request.META.get("QUERY_STRING") or set(request.GET) <= passed_params)
+            and (
+                not request.META.get("QUERY_STRING")
+                or set(parsed_query(request.META["QUERY_STRING"])) <= passed_params
+            )
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "messages" not in request.COOKIES
         )

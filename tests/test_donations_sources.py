@@ -67,6 +67,17 @@ def test_a_source_is_written_into_the_page_as_text_never_as_markup(client):
     assert hidden(page, "utm_source") == "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
+@pytest.mark.parametrize("query", ["utm_source=caf%C3%A9", "utm_source=café"])
+def test_a_source_in_any_letters_reads_from_the_page_cache_as_the_whole_stack_reads_it(
+    client, query, django_assert_max_num_queries
+):
+    article = CampaignArticleFactory()
+    client.get(article.get_absolute_url())
+    with django_assert_max_num_queries(1):  # served from the page cache
+        page = client.get(f"{article.get_absolute_url()}?{query}").content.decode()
+    assert hidden(page, "utm_source") == "café"  # raw UTF-8 bytes too, as request.GET reads them
+
+
 def test_other_parameters_get_the_whole_stack(client, django_assert_max_num_queries):
     article = CampaignArticleFactory()
     client.get(article.get_absolute_url())
