@@ -22,20 +22,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import nullcontext
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.apps import apps
 from django.db import connections, router, transaction
 from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
 
+M = TypeVar("M", bound=Model)
 
-class Insert:
+
+class Insert(Generic[M]):
     """A new row's INSERT, ready to run: pre_save sent and every value prepared when it
     is made, so that running it is the statement alone. Made before a transaction and
     run inside it, the transaction holds SQLite's write lock only for its statements."""
 
-    def __init__(self, record: Model) -> None:
+    def __init__(self, record: M) -> None:
         model, alias = type(record), router.db_for_write(type(record))
         pre_save.send(sender=model, instance=record, raw=False, using=alias, update_fields=None)
         self.record, self.alias = record, alias
@@ -64,7 +66,7 @@ class Insert:
         )  # fmt: skip
 
 
-def insert_together(*rows: Insert) -> None:
+def insert_together(*rows: Insert[Any]) -> None:
     """Insert the rows (for one database), all or none. On PostgreSQL in one statement,
     each INSERT in a WITH (one round trip, where a transaction around them takes four:
     BEGIN, the INSERTs, COMMIT); elsewhere one after the other in a transaction."""

@@ -22,17 +22,17 @@ from django_tasks_db import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.compat import Task, normalize_json
 from django_tasks_db.models import DBTaskResult
 
-from advocacy.rows import Insert
+from advocacy.rows import Insert, insert
 
 
-class PreparedTask(Insert):
+class PreparedTask(Insert[DBTaskResult[Any, Any]]):
     """A task's row made ready (`prepare`): `enqueue` inserts it (as does
     `advocacy.rows.insert_together` with other rows), and once the transaction around it
     commits the library's `task_enqueued` signal is sent."""
 
     def __init__(self, backend: DatabaseBackend, record: DBTaskResult[Any, Any]) -> None:
         super().__init__(record)
-        self.backend, self.task = backend, record
+        self.backend = backend
 
     def enqueue(self) -> None:
         self.run()
@@ -42,7 +42,7 @@ class PreparedTask(Insert):
         transaction.on_commit(self._enqueued, using=self.alias)
 
     def _enqueued(self) -> None:
-        task_enqueued.send(type(self.backend), task_result=self.task.task_result)
+        task_enqueued.send(type(self.backend), task_result=self.record.task_result)
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
@@ -55,7 +55,7 @@ class DatabaseBackend(LibraryDatabaseBackend):
         self, task: Task[Any, Any], args: Any, kwargs: Any
     ) -> DBTaskResult[Any, Any]:
         record = self._record(task, args, kwargs)
-        Insert(record).run()  # its pre_save receiver sets a run_after of None to "at once"
+        insert(record)  # its pre_save receiver sets a run_after of None to "at once"
         return record
 
     def _record(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
