@@ -23,7 +23,7 @@ from django_tasks import task
 from donations.fulfilment.payment_sync import sync_payments
 from donations.fulfilment.retries import failed_renewals, pay_failed_renewals
 from donations.fulfilment.settle import settle_subscription
-from donations.models import Donation
+from donations.models import Donation, Payment
 from donations.receipts import note_due, send_due
 from jobs.schedule import periodic
 
@@ -32,23 +32,26 @@ logger = logging.getLogger(__name__)
 
 def follow_up(donation: Donation) -> None:
     """Inside the change's transaction: note the e-mails it calls for, and enqueue what
-    is left to do, if anything (a redelivered event enqueues nothing)."""
-    receipts_due = note_due(donation)
-    if receipts_due or _stripe_work(donation):
+    is left to do, if anything (a redelivered event enqueues nothing). The payments are
+    read once for both: on SQLite the transaction holds the write lock meanwhile."""
+    payments = list(donation.payments.all())
+    receipts_due = note_due(donation, payments)
+    if receipts_due or _stripe_work(donation, payments):
         follow_up_task.enqueue(donation.pk)
 
 
-def _stripe_work(donation: Donation) -> bool:
-    if donation.payments.exclude(stripe_sync_due_at=None).exists():
+def _stripe_work(donation: Donation, payments: list[Payment]) -> bool:
+    if any(payment.stripe_sync_due_at is not None for payment in payments):
         return True
     if not (donation.is_recurring and donation.stripe_subscription_id):
         return False
     if donation.status not in Donation.RUNNING:
         return donation.status == Donation.Status.CANCELED  # the last payment may be late
+    paid = sum(payment.status in Payment.COUNTED for payment in payments)
     return (
         not donation.stripe_schedule_id
         or donation.schedule_outdated
-        or donation.paid_payment_count() >= donation.payment_count
+        or paid >= donation.payment_count
     )
 
 

@@ -10,6 +10,7 @@ send the same e-mail, and a failed send is released with its error for a retry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,9 +40,10 @@ SUBJECTS: dict[str, Promise | str] = {
 TO_STAFF = (Kind.DISPUTE_OPENED, Kind.DISPUTE_CLOSED)
 
 
-def note_due(donation: Donation) -> bool:
-    """Create the receipts the donation's payments and status call for (once each);
-    whether any of its receipts is still to send."""
+def note_due(donation: Donation, payments: Iterable[Payment] | None = None) -> bool:
+    """Create the receipts the donation's `payments` (all of them, read here when not
+    given) and status call for (once each); whether any of its receipts is still to
+    send."""
     if not donation.email:
         return False  # personal data erased: nobody to write to
     noted = {
@@ -51,7 +53,7 @@ def note_due(donation: Donation) -> bool:
         )
     }
     due = []
-    for payment in donation.payments.all():
+    for payment in donation.payments.all() if payments is None else payments:
         if payment.status in Payment.COUNTED:
             due.append((Kind.PAYMENT, payment, 0))
             if payment.amount_refunded_cents:  # each refund Stripe confirmed, told once

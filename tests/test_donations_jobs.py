@@ -5,11 +5,16 @@ import time
 
 import pytest
 import requests
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from donations.models import Receipt, WebhookEvent
+from donations.jobs import follow_up
+from donations.models import Donation, Receipt, WebhookEvent
 from jobs.worker import queue_idle
 from stripe_testkit.waiting import wait_until
-from tests.factories import DonationFactory
+from tests.factories import DonationFactory, PaymentFactory
 from tests.mail_servers import StalledServer, free_port, real_server
 from tests.stripe_events import answer_payment, checkout_session, event, sign
 
@@ -56,3 +61,33 @@ def test_a_stalled_mail_server_slows_no_webhook_and_every_receipt_goes_once_it_r
     recipients = sorted(m.split(b"\nTo: ")[1].split(b"\r")[0].split(b"\n")[0]
                         for m in inbox.messages)  # fmt: skip
     assert recipients == sorted(d.email.encode() for d in donations)
+
+
+@pytest.mark.parametrize(
+    ("paid", "sync_due", "enqueued"),
+    [(2, False, False), (3, False, True), (2, True, True)],
+    ids=[
+        "nothing left",
+        "all payments made: the schedule to settle",
+        "a payment to ask Stripe about",
+    ],
+)
+def test_a_follow_up_reads_the_payments_once_and_enqueues_only_what_is_left(
+    paid, sync_due, enqueued
+):
+    donation = DonationFactory(
+        monthly=True, status=Donation.Status.ACTIVE, stripe_subscription_id="sub_f",
+        stripe_schedule_id="sub_sched_f",
+    )  # fmt: skip
+    for number in range(paid):
+        due = timezone.now() if sync_due and number == 0 else None
+        payment = PaymentFactory(donation=donation, stripe_sync_due_at=due)
+        Receipt.objects.create(
+            donation=donation, kind=Receipt.Kind.PAYMENT, payment=payment, sent_at=timezone.now()
+        )
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        follow_up(donation)
+    reads = [q for q in queries.captured_queries if 'FROM "donations_payment"' in q["sql"]]
+    assert len(reads) == 1  # inside the change's transaction: SQLite's write lock is held
+    tasks = DBTaskResult.objects.filter(task_path="donations.jobs.follow_up_task")
+    assert tasks.exists() is enqueued
