@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 
 from advocacy.rows import upsert
@@ -119,29 +120,26 @@ def _fulfil(event: ReceivedEvent, obj: Any) -> Outcome:
 
 def _store(event: ReceivedEvent, outcome: Outcome, note: str, about: Donation | None) -> bool:
     """Store the event's outcome and the donation it was `about`: over its received row
-    (the usual case), over the failed row of an earlier try, counting the attempt, or as
-    a new row (an event the catch-up found). False when an application that did not
-    fail stored it first (a concurrent one: once its transaction has ended)."""
-    fields = {
-        **event_fields(event, outcome.value, note),
-        "processed_at": timezone.now(),
-        "donation": about,
-    }
-    record = WebhookEvent.objects.select_for_update().filter(stripe_id=event.id).first()
-    if record is None:
-        try:
-            with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
-                WebhookEvent.objects.create(stripe_id=event.id, **fields)
-                return True
-        except IntegrityError:
-            record = WebhookEvent.objects.select_for_update().get(stripe_id=event.id)
-    if record.status not in OPEN:
+    (the usual case, one statement: on SQLite the write lock is held meanwhile), over the
+    failed row of an earlier try, counting the attempt, or as a new row (an event the
+    catch-up found). False when its row was stored meanwhile by another application (once
+    that one's transaction ended), or received meanwhile: its own task applies it."""
+    now, rows = timezone.now(), WebhookEvent.objects.filter(stripe_id=event.id)
+    one_more = F("attempts") + Value(1, PositiveIntegerField())  # a failed try counted
+    attempts = Case(When(status=WebhookEvent.Status.FAILED, then=one_more), default=F("attempts"))
+    if rows.filter(status__in=OPEN).update(
+        status=outcome.value, note=note, error="", processed_at=now, donation=about,
+        attempts=attempts,
+    ):  # fmt: skip
+        return True
+    if rows.exists():
         return False
-    if record.status == WebhookEvent.Status.FAILED:
-        record.attempts += 1
-    record.status, record.note, record.error = outcome.value, note, ""
-    record.processed_at, record.donation = fields["processed_at"], about
-    record.save(update_fields=["status", "error", "note", "processed_at", "attempts", "donation"])
+    fields = {**event_fields(event, outcome.value, note), "processed_at": now, "donation": about}
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on after a conflict
+            WebhookEvent.objects.create(stripe_id=event.id, **fields)
+    except IntegrityError:
+        return False
     return True
 
 
