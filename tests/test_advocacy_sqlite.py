@@ -1,4 +1,5 @@
-"""advocacy.sqlite: statements refused by SQLite's lock try again until it is free."""
+"""advocacy.sqlite: statements refused by SQLite's lock try again until it is free, the
+background worker's more slowly than requests'."""
 
 import sqlite3
 import threading
@@ -7,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
+from advocacy.sqlite.base import REQUEST_PAUSES, SQLiteCursorWrapper, wait_behind_requests
 from donations.models import Campaign
 
 pytestmark = [
@@ -85,3 +87,33 @@ def test_a_write_outside_a_transaction_waits_for_the_lock_too(campaign, lock_hol
     outcome = waits_then_goes_on(lock_holder, rename_campaigns)
     assert outcome == {"done": True}
     assert Campaign.objects.get().name == "Renamed"
+
+
+def tries_to_begin(seconds: float) -> int:
+    """How many times this thread's connection tries to begin a transaction (SQLite's
+    own trace of the statements it starts) while another holds the write lock, until
+    its timeout of `seconds` runs out."""
+    options = connection.settings_dict["OPTIONS"]
+    saved, options["timeout"] = options["timeout"], seconds
+    started: list[str] = []
+    try:
+        connection.ensure_connection()
+        connection.connection.set_trace_callback(started.append)
+        outcome = attempt(lambda: add_campaign("late"))
+    finally:
+        options["timeout"] = saved
+    assert outcome == {"error": "database is locked"}
+    return sum(statement.startswith("BEGIN") for statement in started)
+
+
+def test_the_background_worker_tries_for_the_lock_far_less_often_than_a_request(lock_holder):
+    request = tries_to_begin(0.3)
+    wait_behind_requests()  # as `manage.py run_worker` does
+    try:
+        worker = tries_to_begin(0.3)
+    finally:
+        SQLiteCursorWrapper.pauses = REQUEST_PAUSES
+    # The worker waits at least 2.5, 5, then 10 ms between tries: at most 33 in 0.3 s.
+    # A request waits at most 2 ms (when its sleeps keep time: about 150 tries), so when
+    # both wait for the lock, the request almost always takes it first.
+    assert worker <= 33 < request

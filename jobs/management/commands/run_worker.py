@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from advocacy.sqlite.base import wait_behind_requests
 from jobs.worker import Worker
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
                             help="run what is ready, then stop")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        wait_behind_requests()  # on SQLite, a request waiting for the write lock goes first
         Worker(interval=options["interval"], batch=options["batch"]).run()
