@@ -19,7 +19,9 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -72,10 +74,24 @@ def run_task(task: DBTaskResult) -> bool:
         result = task.task_result
         value = task.task.call(*result.args, **result.kwargs)
     except Exception as error:
-        _failed(task, error)
+        _noted(task, partial(_failed, task, error))
         return False
-    task.set_successful(value)
+    _noted(task, partial(task.set_successful, value))
     return True
+
+
+def _noted(task: DBTaskResult, note: Callable[[], None]) -> None:
+    """Note a task's outcome once the database takes it: on SQLite other writers can hold
+    the lock past the connection's timeout (the worker waits behind requests), and a task
+    left running by a live worker would never be taken back."""
+    while True:
+        try:
+            note()
+            return
+        except OperationalError as error:
+            if not is_locked_database_exception(error):
+                raise
+            logger.warning("Task %s: the database is locked; noting its outcome again", task.id)
 
 
 def _failed(task: DBTaskResult, error: Exception) -> None:

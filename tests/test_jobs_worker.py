@@ -3,8 +3,10 @@ once per period, and a worker killed in the middle of sending an e-mail."""
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 
 import pytest
@@ -18,7 +20,7 @@ from donations.jobs import follow_up, send_waiting_receipts
 from donations.models import Donation, Receipt
 from jobs import schedule
 from jobs.models import ScheduledRun, WorkerHeartbeat
-from jobs.worker import claim_next, run_ready, take_back_stale
+from jobs.worker import claim_next, run_ready, run_task, take_back_stale
 from stripe_testkit.waiting import wait_until
 from tests.concurrency import at_once
 from tests.factories import DonationFactory, PaymentFactory
@@ -56,6 +58,43 @@ def test_a_failed_job_is_tried_again_later_and_failed_for_good_after_the_last_tr
         assert len(job.worker_ids) == tries
     assert job.status == "FAILED"  # after the third try, for staff to see and retry
     assert Receipt.objects.get().sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)  # the worker in a thread of its own
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
+def test_a_task_whose_outcome_finds_the_database_locked_notes_it_once_the_lock_is_free(
+    settings, caplog
+):
+    smtp(settings, 9)  # the discard port: refused, so the task fails and is to be tried again
+    follow_up(paid_donation())
+    task = claim_next("w")
+    options = connection.settings_dict["OPTIONS"]
+    saved, options["timeout"] = options["timeout"], 0.2  # each try for the lock gives up at once
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, holding the lock past that timeout
+    errors = []
+    worker = threading.Thread(target=lambda: at_work(errors, task))
+    try:
+        worker.start()
+        wait_until(lambda: "noting its outcome again" in caplog.text, timeout=30)
+    finally:
+        holder.rollback()
+        holder.close()
+        worker.join(30)
+        options["timeout"] = saved
+    assert errors == []  # the worker lives on
+    task.refresh_from_db()
+    assert (task.status, len(task.worker_ids)) == ("READY", 1)  # to be tried again, not lost
+    assert "database is locked" in task.traceback
+
+
+def at_work(errors, task):
+    try:
+        run_task(task)
+    except Exception as error:  # what a worker process would die of
+        errors.append(error)
+    finally:
+        connection.close()
 
 
 @pytest.mark.django_db(transaction=True)  # workers in threads of their own
