@@ -47,11 +47,10 @@ def _stripe_work(donation: Donation, payments: list[Payment]) -> bool:
         return False
     if donation.status not in Donation.RUNNING:
         return donation.status == Donation.Status.CANCELED  # the last payment may be late
-    paid = sum(payment.status in Payment.COUNTED for payment in payments)
     return (
         not donation.stripe_schedule_id
         or donation.schedule_outdated
-        or paid >= donation.payment_count
+        or donation.paid_payment_count(payments) >= donation.payment_count
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from functools import reduce
 from operator import or_
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,6 +19,9 @@ from django.utils.translation import pgettext_lazy
 from donations.models.amounts import shown
 from donations.models.campaigns import COUNTED, Campaign
 from donations.models.donors import Donor
+
+if TYPE_CHECKING:
+    from donations.models.payments import Payment
 
 Interval = Literal["week", "month", "year"]
 
@@ -257,9 +261,12 @@ class Donation(models.Model):
         """Forget who gave, keep what was given: amounts, payments and Stripe ids stay."""
         self.update(first_name="", last_name="", email="", note="", erased_at=timezone.now())
 
-    def paid_payment_count(self) -> int:
-        """Payments Stripe took (refunded ones included): counted from the payments
-        fetched with the donation (prefetch_related), else by the database."""
-        if "payments" in getattr(self, "_prefetched_objects_cache", {}):
-            return sum(payment.status in COUNTED for payment in self.payments.all())
+    def paid_payment_count(self, payments: Iterable[Payment] | None = None) -> int:
+        """Payments Stripe took (refunded ones included): counted from `payments` (all the
+        donation's, read already) or from those fetched with the donation
+        (prefetch_related), else by the database."""
+        if payments is None and "payments" in getattr(self, "_prefetched_objects_cache", {}):
+            payments = self.payments.all()
+        if payments is not None:
+            return sum(payment.status in COUNTED for payment in payments)
         return self.payments.filter(status__in=COUNTED).count()
