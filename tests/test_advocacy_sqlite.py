@@ -10,6 +10,7 @@ from django.db import OperationalError, connection, connections, transaction
 
 from advocacy.sqlite.base import REQUEST_PAUSES, SQLiteCursorWrapper, wait_behind_requests
 from donations.models import Campaign
+from tests.sqlite_lock import lock_timeout, write_lock_held
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,12 +21,8 @@ pytestmark = [
 @pytest.fixture
 def lock_holder():
     """Another connection to the same database file, holding the write lock."""
-    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    yield holder
-    if holder.in_transaction:
-        holder.rollback()
-    holder.close()
+    with write_lock_held() as holder:
+        yield holder
 
 
 def attempt(write: Callable[[], object]) -> dict:
@@ -68,13 +65,8 @@ def test_a_transaction_waits_for_the_write_lock_and_goes_on_once_it_is_free(lock
 
 
 def test_it_gives_up_as_sqlite_does_when_the_timeout_runs_out(lock_holder):
-    options = connection.settings_dict["OPTIONS"]
-    saved = options["timeout"]
-    options["timeout"] = 0.3
-    try:
+    with lock_timeout(0.3):
         outcome = attempt(lambda: add_campaign("late"))
-    finally:
-        options["timeout"] = saved
     assert outcome == {"error": "database is locked"}
 
 
@@ -93,15 +85,11 @@ def tries_to_begin(seconds: float) -> int:
     """How many times this thread's connection tries to begin a transaction (SQLite's
     own trace of the statements it starts) while another holds the write lock, until
     its timeout of `seconds` runs out."""
-    options = connection.settings_dict["OPTIONS"]
-    saved, options["timeout"] = options["timeout"], seconds
     started: list[str] = []
-    try:
+    with lock_timeout(seconds):
         connection.ensure_connection()
         connection.connection.set_trace_callback(started.append)
         outcome = attempt(lambda: add_campaign("late"))
-    finally:
-        options["timeout"] = saved
     assert outcome == {"error": "database is locked"}
     return sum(statement.startswith("BEGIN") for statement in started)
 

@@ -3,7 +3,6 @@ once per period, and a worker killed in the middle of sending an e-mail."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from stripe_testkit.waiting import wait_until
 from tests.concurrency import at_once
 from tests.factories import DonationFactory, PaymentFactory
 from tests.mail_servers import StalledServer, free_port, real_server
+from tests.sqlite_lock import lock_timeout, write_lock_held
 
 pytestmark = pytest.mark.django_db
 
@@ -68,20 +68,15 @@ def test_a_task_whose_outcome_finds_the_database_locked_notes_it_once_the_lock_i
     smtp(settings, 9)  # the discard port: refused, so the task fails and is to be tried again
     follow_up(paid_donation())
     task = claim_next("w")
-    options = connection.settings_dict["OPTIONS"]
-    saved, options["timeout"] = options["timeout"], 0.2  # each try for the lock gives up at once
-    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another writer, holding the lock past that timeout
     errors = []
     worker = threading.Thread(target=lambda: at_work(errors, task))
+    # Each try for the lock gives up at once; another writer holds it past that timeout.
     try:
-        worker.start()
-        wait_until(lambda: "noting its outcome again" in caplog.text, timeout=30)
+        with lock_timeout(0.2), write_lock_held():
+            worker.start()
+            wait_until(lambda: "noting its outcome again" in caplog.text, timeout=30)
     finally:
-        holder.rollback()
-        holder.close()
-        worker.join(30)
-        options["timeout"] = saved
+        worker.join(30)  # once the lock is free
     assert errors == []  # the worker lives on
     task.refresh_from_db()
     assert (task.status, len(task.worker_ids)) == ("READY", 1)  # to be tried again, not lost
